@@ -1,0 +1,55 @@
+"""`python -m orchestrator.emulators.azure_openai`: serve the emulator on EMULATOR_HOST:EMULATOR_PORT."""
+
+from __future__ import annotations
+
+import logging
+import socket
+import sys
+
+import uvicorn
+
+from orchestrator.emulators.azure_openai.app import SERVICE_NAME, create_app
+from orchestrator.emulators.azure_openai.settings import EmulatorSettings
+from shared.defaults import configure_logging
+
+__all__ = ["bind", "main"]
+
+_log = logging.getLogger(SERVICE_NAME)
+
+
+def bind(host: str, port: int) -> socket.socket:
+    """A listening socket; binding here, not inside uvicorn, lets a taken port fail clearly."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host, port))
+    except OSError:
+        sock.close()
+        raise
+    sock.listen(2048)
+    return sock
+
+
+def main() -> int:
+    settings = EmulatorSettings()
+    configure_logging(settings.log_level)
+    try:
+        sock = bind(settings.host, settings.port)
+    except OSError as exc:
+        _log.error(
+            "cannot listen on %s:%d (%s); is another emulator running? Set EMULATOR_PORT to another port.",
+            settings.host,
+            settings.port,
+            exc.strerror or exc,
+        )
+        return 1
+    host, port = sock.getsockname()[:2]
+    _log.info("Azure OpenAI emulator listening on http://%s:%d", host, port)
+    config = uvicorn.Config(create_app(settings), log_config=None, timeout_graceful_shutdown=5)
+    uvicorn.Server(config).run(sockets=[sock])
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

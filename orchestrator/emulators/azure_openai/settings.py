@@ -1,0 +1,98 @@
+"""Settings of the Azure OpenAI emulator, read from the environment (EMULATOR_*)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal, Self, get_args
+
+from pydantic import AliasChoices, Field, SecretStr, field_validator, model_validator
+from pydantic_settings import NoDecode
+
+from shared.settings import ServiceSettings
+
+__all__ = ["DeploymentKind", "EmulatorSettings", "parse_deployments"]
+
+DeploymentKind = Literal["chat", "embeddings", "realtime"]
+
+_KINDS: tuple[str, ...] = get_args(DeploymentKind)
+_PLACEHOLDERS = {"changeme", "change-me", "changethis", "your-key", "<your-key>", "xxx", "secret"}
+
+
+def _env(name: str, field: str) -> AliasChoices:
+    return AliasChoices(name, field)
+
+
+def parse_deployments(value: str) -> dict[str, DeploymentKind]:
+    """`name=kind,name=kind` (EMULATOR_EXTRA_DEPLOYMENTS) into a mapping."""
+    deployments: dict[str, DeploymentKind] = {}
+    for item in value.split(","):
+        if not item.strip():
+            continue
+        name, sep, kind = (part.strip() for part in item.partition("="))
+        if not sep or not name:
+            raise ValueError(f"{item.strip()!r} is not name=kind")
+        if kind not in _KINDS:
+            raise ValueError(f"deployment {name!r} has kind {kind!r}; expected one of {_KINDS}")
+        deployments[name] = kind  # type: ignore[assignment]
+    return deployments
+
+
+class EmulatorSettings(ServiceSettings):
+    """Where the emulator listens, which deployments it serves, and its fault switches."""
+
+    host: str = Field("127.0.0.1", validation_alias=_env("EMULATOR_HOST", "host"))
+    port: int = Field(8089, ge=0, le=65535, validation_alias=_env("EMULATOR_PORT", "port"))
+    api_key: SecretStr | None = Field(None, validation_alias=_env("EMULATOR_API_KEY", "api_key"))
+    extra_deployments: Annotated[dict[str, DeploymentKind], NoDecode] = Field(
+        default_factory=dict,
+        validation_alias=_env("EMULATOR_EXTRA_DEPLOYMENTS", "extra_deployments"),
+    )
+    embed_batch_size: int = Field(
+        64, ge=1, le=2048, validation_alias=_env("EMULATOR_EMBED_BATCH_SIZE", "embed_batch_size")
+    )
+    embed_threads: int = Field(2, ge=1, validation_alias=_env("EMULATOR_EMBED_THREADS", "embed_threads"))
+    fault_rate_limit_every: int = Field(
+        0, ge=0, validation_alias=_env("EMULATOR_FAULT_RATE_LIMIT_EVERY", "fault_rate_limit_every")
+    )
+    fault_retry_after_s: float = Field(
+        1.0, ge=0, validation_alias=_env("EMULATOR_FAULT_RETRY_AFTER_S", "fault_retry_after_s")
+    )
+    fault_latency_ms: int = Field(
+        0, ge=0, validation_alias=_env("EMULATOR_FAULT_LATENCY_MS", "fault_latency_ms")
+    )
+    fault_error_rate_every: int = Field(
+        0, ge=0, validation_alias=_env("EMULATOR_FAULT_ERROR_EVERY", "fault_error_rate_every")
+    )
+
+    @field_validator("api_key", mode="after")
+    @classmethod
+    def _refuse_placeholder_key(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is None or not value.get_secret_value().strip():
+            return None
+        if value.get_secret_value().strip().lower() in _PLACEHOLDERS:
+            raise ValueError("is a placeholder, not a real key")
+        return value
+
+    @field_validator("extra_deployments", mode="before")
+    @classmethod
+    def _parse_extra_deployments(cls, value: object) -> object:
+        return parse_deployments(value) if isinstance(value, str) else value
+
+    @model_validator(mode="after")
+    def _extra_deployments_do_not_redefine(self) -> Self:
+        base = self._base_deployments()
+        for name, kind in self.extra_deployments.items():
+            if base.get(name, kind) != kind:
+                raise ValueError(f"extra deployment {name!r} is already the {base[name]} deployment")
+        return self
+
+    def _base_deployments(self) -> dict[str, DeploymentKind]:
+        return {
+            self.chat_deployment: "chat",
+            self.embeddings_deployment: "embeddings",
+            self.realtime_deployment: "realtime",
+        }
+
+    @property
+    def deployments(self) -> dict[str, DeploymentKind]:
+        """Every deployment name the emulator serves, with its kind."""
+        return {**self._base_deployments(), **self.extra_deployments}

@@ -1,0 +1,1 @@
+"""The products service: catalog, embeddings, vector and keyword search, recommendations."""

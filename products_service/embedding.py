@@ -1,0 +1,130 @@
+"""Embedding products through the configured embeddings deployment: batched, concurrent, retried."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import logging
+import random
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import numpy as np
+import openai
+from openai import AsyncAzureOpenAI
+
+from products_service.errors import UpstreamUnavailable
+
+__all__ = ["Embedder", "content_hash", "product_text"]
+
+_log = logging.getLogger(__name__)
+_RETRYABLE = (openai.RateLimitError, openai.InternalServerError, openai.APIConnectionError)
+
+
+def product_text(fields: dict[str, Any]) -> str:
+    """The text of a product that is embedded and keyword-indexed."""
+    attributes = fields.get("attributes") or {}
+    rendered = "; ".join(
+        f"{k.replace('_', ' ')}: {_render(v)}" for k, v in attributes.items() if v is not None
+    )
+    parts = [
+        fields["name"],
+        f"{fields['category']} by {fields['brand']}",
+        fields["description"],
+        "Tags: " + ", ".join(fields.get("tags") or []),
+        rendered,
+    ]
+    return "\n".join(p for p in parts if p)
+
+
+def _render(value: Any) -> str:
+    return ", ".join(map(str, value)) if isinstance(value, list) else str(value)
+
+
+def content_hash(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+class Embedder:
+    def __init__(
+        self,
+        client: AsyncAzureOpenAI,
+        deployment: str,
+        *,
+        batch_size: int = 64,
+        concurrency: int = 4,
+        max_retries: int = 6,
+        max_backoff_s: float = 30.0,
+    ) -> None:
+        self._client = client
+        self.deployment = deployment
+        self._batch_size = batch_size
+        self._semaphore = asyncio.Semaphore(concurrency)
+        self._max_retries = max_retries
+        self._max_backoff_s = max_backoff_s
+        self.embedded_count = 0
+
+    async def embed_query(self, text: str) -> np.ndarray:
+        vectors = await self.embed([text])
+        return np.asarray(vectors[0], dtype=np.float32)
+
+    async def embed(
+        self, texts: Sequence[str], *, progress: Callable[[int], None] | None = None
+    ) -> np.ndarray:
+        """L2-normalised float32 vectors, one row per text, in order."""
+        if not texts:
+            return np.zeros((0, 0), dtype=np.float32)
+        batches = [texts[i : i + self._batch_size] for i in range(0, len(texts), self._batch_size)]
+
+        async def run(batch: Sequence[str]) -> np.ndarray:
+            async with self._semaphore:
+                vectors = await self._embed_batch(batch)
+            if progress is not None:
+                progress(len(batch))
+            return vectors
+
+        results = await asyncio.gather(*(run(b) for b in batches))
+        matrix = np.vstack(results).astype(np.float32, copy=False)
+        norms = np.linalg.norm(matrix, axis=1, keepdims=True)
+        matrix /= np.where(norms == 0, 1, norms)
+        self.embedded_count += len(texts)
+        return matrix
+
+    async def _embed_batch(self, batch: Sequence[str]) -> np.ndarray:
+        attempt = 0
+        while True:
+            try:
+                response = await self._client.embeddings.create(model=self.deployment, input=list(batch))
+            except _RETRYABLE as exc:
+                attempt += 1
+                if attempt > self._max_retries:
+                    raise UpstreamUnavailable(
+                        f"embeddings deployment {self.deployment!r} failed after {attempt} attempts: {exc}"
+                    ) from exc
+                delay = self._delay(exc, attempt)
+                _log.warning("embedding batch retry %d in %.2fs: %s", attempt, delay, type(exc).__name__)
+                await asyncio.sleep(delay)
+                continue
+            except openai.APIError as exc:
+                raise UpstreamUnavailable(
+                    f"embeddings deployment {self.deployment!r} refused: {exc}"
+                ) from exc
+            ordered = sorted(response.data, key=lambda d: d.index)
+            if len(ordered) != len(batch):
+                raise UpstreamUnavailable(
+                    f"embeddings answered {len(ordered)} vectors for {len(batch)} texts"
+                )
+            return np.asarray([d.embedding for d in ordered], dtype=np.float32)
+
+    def _delay(self, exc: Exception, attempt: int) -> float:
+        response = getattr(exc, "response", None)
+        if response is not None:
+            for header, scale in (("retry-after-ms", 0.001), ("retry-after", 1.0)):
+                value = response.headers.get(header)
+                if value is not None:
+                    try:
+                        return min(max(float(value) * scale, 0.0), self._max_backoff_s)
+                    except ValueError:
+                        pass
+        backoff: float = min(self._max_backoff_s, 0.25 * 2 ** (attempt - 1))
+        return backoff * (0.5 + random.random() / 2)
