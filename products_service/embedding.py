@@ -12,12 +12,19 @@ from typing import Any
 import numpy as np
 import openai
 from openai import AsyncAzureOpenAI
+from openai.types import CreateEmbeddingResponse
+from opentelemetry import metrics, trace
 
 from products_service.errors import UpstreamUnavailable
+from shared.telemetry import propagation_headers
 
 __all__ = ["Embedder", "content_hash", "product_text"]
 
 _log = logging.getLogger(__name__)
+_tracer = trace.get_tracer(__name__)
+_embedded = metrics.get_meter(__name__).create_counter(
+    "products.embeddings.computed", unit="{text}", description="Texts embedded by the embeddings deployment"
+)
 _RETRYABLE = (openai.RateLimitError, openai.InternalServerError, openai.APIConnectionError)
 
 
@@ -94,7 +101,7 @@ class Embedder:
         attempt = 0
         while True:
             try:
-                response = await self._client.embeddings.create(model=self.deployment, input=list(batch))
+                response = await self._traced_call(batch)
             except _RETRYABLE as exc:
                 attempt += 1
                 if attempt > self._max_retries:
@@ -109,12 +116,28 @@ class Embedder:
                 raise UpstreamUnavailable(
                     f"embeddings deployment {self.deployment!r} refused: {exc}"
                 ) from exc
+            _embedded.add(len(batch), {"gen_ai.request.model": self.deployment})
             ordered = sorted(response.data, key=lambda d: d.index)
             if len(ordered) != len(batch):
                 raise UpstreamUnavailable(
                     f"embeddings answered {len(ordered)} vectors for {len(batch)} texts"
                 )
             return np.asarray([d.embedding for d in ordered], dtype=np.float32)
+
+    async def _traced_call(self, batch: Sequence[str]) -> CreateEmbeddingResponse:
+        attributes: dict[str, str | int] = {
+            "gen_ai.operation.name": "embeddings",
+            "gen_ai.request.model": self.deployment,
+            "products.embeddings.batch_size": len(batch),
+        }
+        with _tracer.start_as_current_span(
+            f"embeddings {self.deployment}", kind=trace.SpanKind.CLIENT, attributes=attributes
+        ) as span:
+            response = await self._client.embeddings.create(
+                model=self.deployment, input=list(batch), extra_headers=propagation_headers()
+            )
+            span.set_attribute("gen_ai.usage.input_tokens", response.usage.prompt_tokens)
+            return response
 
     def _delay(self, exc: Exception, attempt: int) -> float:
         response = getattr(exc, "response", None)

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from fastapi import FastAPI, Request
+from fastapi.encoders import jsonable_encoder
 from fastapi.responses import JSONResponse
+from pydantic import ValidationError
 
 __all__ = [
     "Conflict",
@@ -16,6 +19,9 @@ __all__ = [
     "UpstreamUnavailable",
     "install_error_handlers",
 ]
+
+
+_log = logging.getLogger(__name__)
 
 
 class ServiceError(Exception):
@@ -64,5 +70,19 @@ async def _handle(_request: Request, exc: Exception) -> JSONResponse:
     return JSONResponse(exc.body(), status_code=exc.status_code, headers=headers)
 
 
+async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+    _log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
+    body = {"detail": "the service failed to answer; the error is logged", "code": "internal_error"}
+    return JSONResponse(body, status_code=500)
+
+
+async def _invalid(_request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, ValidationError)
+    detail = jsonable_encoder(exc.errors(include_url=False, include_context=False))
+    return JSONResponse({"detail": detail, "code": "invalid"}, status_code=422)
+
+
 def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(ServiceError, _handle)
+    app.add_exception_handler(ValidationError, _invalid)
+    app.add_exception_handler(Exception, _unexpected)

@@ -10,6 +10,8 @@ from typing import TYPE_CHECKING, Any, cast
 
 import openai
 from openai import AsyncAzureOpenAI
+from openai.types.chat import ChatCompletion
+from opentelemetry import trace
 from pydantic import BaseModel, Field, ValidationError
 
 from products_service.catalog import ProductFilter
@@ -19,10 +21,12 @@ if TYPE_CHECKING:
 from products_service.db import Product
 from products_service.schemas import SearchMode
 from products_service.search import Hit, SearchEngine
+from shared.telemetry import propagation_headers
 
 __all__ = ["Pick", "RecommendationSet", "Recommender"]
 
 _log = logging.getLogger(__name__)
+_tracer = trace.get_tracer(__name__)
 
 SYSTEM_PROMPT = (
     "You are the product expert of Contoso Outdoors, an outdoor and camping store. The user "
@@ -113,15 +117,15 @@ class Recommender:
             "top_k": top_k,
             "candidates": [_candidate(h.product) for h in candidates],
         }
-        completion = await self._client.chat.completions.create(
-            model=self._deployment,
-            messages=[
-                {"role": "system", "content": SYSTEM_PROMPT},
-                {"role": "user", "content": json.dumps(payload)},
-            ],
-            response_format=cast("ResponseFormatJSONSchema", RESPONSE_FORMAT),
-            temperature=0.2,
-        )
+        with _tracer.start_as_current_span(
+            f"chat {self._deployment}",
+            kind=trace.SpanKind.CLIENT,
+            attributes={"gen_ai.operation.name": "chat", "gen_ai.request.model": self._deployment},
+        ) as span:
+            completion = await self._create(payload)
+            if completion.usage is not None:
+                span.set_attribute("gen_ai.usage.input_tokens", completion.usage.prompt_tokens)
+                span.set_attribute("gen_ai.usage.output_tokens", completion.usage.completion_tokens)
         message = completion.choices[0].message
         if message.refusal or not message.content:
             raise ValueError(f"the model refused: {message.refusal or 'empty answer'}")
@@ -136,6 +140,18 @@ class Recommender:
         if not picks:
             raise ValueError("the model picked nothing")
         return picks[:top_k]
+
+    async def _create(self, payload: dict[str, Any]) -> ChatCompletion:
+        return await self._client.chat.completions.create(
+            model=self._deployment,
+            messages=[
+                {"role": "system", "content": SYSTEM_PROMPT},
+                {"role": "user", "content": json.dumps(payload)},
+            ],
+            response_format=cast("ResponseFormatJSONSchema", RESPONSE_FORMAT),
+            temperature=0.2,
+            extra_headers=propagation_headers(),
+        )
 
     @staticmethod
     def _fallback(candidates: list[Hit], top_k: int, why: str) -> RecommendationSet:

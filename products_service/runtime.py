@@ -9,6 +9,8 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 from openai import AsyncAzureOpenAI
+from opentelemetry import metrics
+from opentelemetry.metrics import CallbackOptions, Observation
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -27,6 +29,20 @@ from shared.tasks import TaskOwner
 __all__ = ["Runtime"]
 
 _log = logging.getLogger(__name__)
+
+
+def _observe_index(catalog: Catalog) -> None:
+    def size(_options: CallbackOptions) -> list[Observation]:
+        vector = catalog.indexes.vector
+        return [
+            Observation(
+                len(vector) if vector is not None else 0, {"index.kind": vector.kind if vector else "none"}
+            )
+        ]
+
+    metrics.get_meter(__name__).create_observable_gauge(
+        "products.index.size", callbacks=[size], unit="{vector}", description="Vectors in the search index"
+    )
 
 
 @dataclass
@@ -76,6 +92,7 @@ class Runtime:
         recommender = Recommender(
             search, client, settings.chat_deployment, timeout_s=settings.recommend_timeout_s
         )
+        _observe_index(catalog)
         return cls(settings, engine, client, catalog, search, recommender, tasks, owns_client)
 
     async def start(self) -> None:

@@ -7,7 +7,13 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    WithJsonSchema,
+)
 
 __all__ = [
     "MAX_QUERY_CHARS",
@@ -16,6 +22,7 @@ __all__ = [
     "ImportRowError",
     "LegacyProduct",
     "LegacySearchResponse",
+    "Price",
     "ProductCreate",
     "ProductPublic",
     "ProductUpdate",
@@ -32,38 +39,43 @@ __all__ = [
 
 MAX_QUERY_CHARS = 1000
 
+# At least one visible character: whitespace-only text is refused, by Python and JSON Schema alike.
+VISIBLE = r"[^\x00-\x20\x7f-\xa0\u1680\u2000-\u200b\u2028\u2029\u202f\u205f\u3000\ufeff]"
+
 Sku = Annotated[
     str,
     StringConstraints(
         strip_whitespace=True, min_length=1, max_length=64, pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$"
     ),
 ]
-Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
-Label = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=80)]
-Description = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=5000)]
-Tag = Annotated[str, StringConstraints(strip_whitespace=True, to_lower=True, min_length=1, max_length=40)]
+Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200, pattern=VISIBLE)]
+Label = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=80, pattern=VISIBLE)]
+Description = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=5000, pattern=VISIBLE)
+]
+Tag = Annotated[
+    str, StringConstraints(strip_whitespace=True, to_lower=True, min_length=1, max_length=40, pattern=VISIBLE)
+]
 Currency = Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")]
-Price = Annotated[Decimal, Field(ge=0, max_digits=12, decimal_places=2)]
-ImageUrl = Annotated[str, StringConstraints(max_length=500, pattern=r"^(/|https?://)\S*$")]
+PRICE_JSON_SCHEMA = {
+    "anyOf": [
+        {"type": "number", "minimum": 0, "maximum": 9999999999.99, "multipleOf": 0.01},
+        {"type": "string", "pattern": r"^(0|[1-9][0-9]{0,9})(\.[0-9]{1,2})?$"},
+    ],
+    "description": "An exact amount with at most two decimals; answers carry it as a string.",
+    "examples": ["49.99"],
+}
+Price = Annotated[Decimal, Field(ge=0, max_digits=12, decimal_places=2), WithJsonSchema(PRICE_JSON_SCHEMA)]
+ImageUrl = Annotated[str, StringConstraints(max_length=500, pattern=r"^(/|https?://)[!-~]*$")]
 AttributeValue = str | int | float | bool | list[str] | None
-Query = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_QUERY_CHARS)]
+AttributeName = Annotated[str, StringConstraints(min_length=1, max_length=64)]
+Attributes = Annotated[dict[AttributeName, AttributeValue], Field(max_length=50)]
+Query = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_QUERY_CHARS, pattern=VISIBLE)
+]
 
 
-class _Attributes(BaseModel):
-    @field_validator("attributes", mode="after", check_fields=False)
-    @classmethod
-    def _bounded_attributes(cls, value: dict[str, AttributeValue] | None) -> dict[str, AttributeValue] | None:
-        if value is None:
-            return None
-        if len(value) > 50:
-            raise ValueError("at most 50 attributes")
-        for key in value:
-            if not key or len(key) > 64:
-                raise ValueError("attribute names are 1-64 characters")
-        return value
-
-
-class ProductCreate(_Attributes):
+class ProductCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     sku: Sku
@@ -75,24 +87,29 @@ class ProductCreate(_Attributes):
     currency: Currency = "USD"
     stock: int = Field(0, ge=0, le=1_000_000_000)
     tags: list[Tag] = Field(default_factory=list, max_length=30)
-    attributes: dict[str, AttributeValue] = Field(default_factory=dict)
+    attributes: Attributes = Field(default_factory=dict)
     image_url: ImageUrl | None = None
 
 
-class ProductUpdate(_Attributes):
-    """Only the fields sent change."""
+def _left_out(**constraints: Any) -> Any:
+    """A field that may be left out but, when sent, must not be null."""
+    return Field(default=None, **constraints)
+
+
+class ProductUpdate(BaseModel):
+    """Only the fields sent change; `image_url` may be cleared with null."""
 
     model_config = ConfigDict(extra="forbid")
 
-    name: Name | None = None
-    description: Description | None = None
-    category: Label | None = None
-    brand: Label | None = None
-    price: Price | None = None
-    currency: Currency | None = None
-    stock: int | None = Field(None, ge=0, le=1_000_000_000)
-    tags: list[Tag] | None = Field(None, max_length=30)
-    attributes: dict[str, AttributeValue] | None = None
+    name: Name = _left_out()
+    description: Description = _left_out()
+    category: Label = _left_out()
+    brand: Label = _left_out()
+    price: Price = _left_out()
+    currency: Currency = _left_out()
+    stock: int = _left_out(ge=0, le=1_000_000_000)
+    tags: list[Tag] = _left_out(max_length=30)
+    attributes: Attributes = _left_out()
     image_url: ImageUrl | None = None
 
 
@@ -206,7 +223,7 @@ class LegacyProduct(BaseModel):
     name: Name
     description: Description
     price: Price
-    image_url: str | None = Field(None, alias="imageUrl")
+    image_url: ImageUrl | None = Field(None, alias="imageUrl")
 
 
 class LegacySearchResponse(BaseModel):

@@ -10,7 +10,7 @@ from opentelemetry.sdk.resources import SERVICE_NAME, Resource
 
 from shared.settings import ServiceSettings
 
-__all__ = ["configure_telemetry", "telemetry_configured"]
+__all__ = ["configure_telemetry", "propagation_headers", "telemetry_configured"]
 
 _log = logging.getLogger(__name__)
 _lock = threading.Lock()
@@ -106,3 +106,13 @@ def _instrument_httpx() -> None:
     instrumentor = HTTPXClientInstrumentor()
     if not instrumentor.is_instrumented_by_opentelemetry:
         instrumentor.instrument()
+
+
+def propagation_headers() -> dict[str, str]:
+    """W3C trace-context headers for the current span, for clients OpenTelemetry does not instrument
+    (the openai SDK's own HTTP stack)."""
+    from opentelemetry.propagate import inject
+
+    carrier: dict[str, str] = {}
+    inject(carrier)
+    return carrier

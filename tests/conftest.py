@@ -87,7 +87,7 @@ async def products_client(
         yield client
 
 
-class running_products:  # noqa: N801 - used like a function
+class running_products:
     """The products app with its lifespan running, and an httpx client into it."""
 
     def __init__(self, settings: ProductsSettings, client: AsyncAzureOpenAI) -> None:
@@ -110,7 +110,9 @@ class running_products:  # noqa: N801 - used like a function
         await self._lifespan.__aexit__(None, None, None)
 
 
-def product(sku: str, name: str, category: str, description: str, price: str = "49.99", **extra: Any) -> dict[str, Any]:
+def product(
+    sku: str, name: str, category: str, description: str, price: str = "49.99", **extra: Any
+) -> dict[str, Any]:
     return {
         "sku": sku,
         "name": name,
@@ -126,26 +128,74 @@ def product(sku: str, name: str, category: str, description: str, price: str = "
 
 
 SMALL_CATALOG = [
-    product("RAIN-0001", "Stormline Rain Shell", "Rain Jackets",
-            "A waterproof-breathable shell with sealed seams that keeps you dry through downpours on long treks.",
-            "189.00", attributes={"waterproof_rating_mm": 20000}, tags=["waterproof", "hiking"]),
-    product("RAIN-0002", "Drizzle Packable Jacket", "Rain Jackets",
-            "A featherweight jacket that packs into its own pocket and sheds light showers.", "89.00",
-            tags=["packable"], stock=0),
-    product("BAG-0001", "Polar Night -12 Sleeping Bag", "Sleeping Bags",
-            "A mummy bag with 800-fill down, rated to minus twelve for cold winter nights under the stars.",
-            "349.00", attributes={"temp_rating_c": -12}, tags=["winter", "down"]),
-    product("BAG-0002", "Summer Breeze Sleeping Bag", "Sleeping Bags",
-            "A light rectangular bag for hot summer nights at the campground.", "59.00", tags=["summer"]),
-    product("TENT-0001", "Ridgeline 2P Tent", "Tents",
-            "A freestanding two-person backpacking tent with two doors and an aluminium frame.", "299.00",
-            attributes={"persons": 2}, tags=["backpacking"]),
-    product("STOVE-0001", "Blaze Canister Stove", "Camp Kitchen",
-            "A compact gas stove that boils a litre of water in three minutes.", "49.99", tags=["cooking"]),
-    product("LAMP-0001", "Beacon 400 Headlamp", "Headlamps & Lighting",
-            "A rechargeable headlamp with 400 lumens and a red night-vision mode.", "39.99",
-            attributes={"lumens": 400}, tags=["lighting"]),
-    product("BOOT-0001", "Trailblazer Mid Hiking Boot", "Hiking Boots",
-            "A mid-cut leather boot with a waterproof membrane and grippy lugged outsole for rocky trails.",
-            "159.00", attributes={"waterproof_rating_mm": 10000}, tags=["hiking", "waterproof"]),
+    product(
+        "RAIN-0001",
+        "Stormline Rain Shell",
+        "Rain Jackets",
+        "A waterproof-breathable shell with sealed seams that keeps you dry through downpours on long treks.",
+        "189.00",
+        attributes={"waterproof_rating_mm": 20000},
+        tags=["waterproof", "hiking"],
+    ),
+    product(
+        "RAIN-0002",
+        "Drizzle Packable Jacket",
+        "Rain Jackets",
+        "A featherweight jacket that packs into its own pocket and sheds light showers.",
+        "89.00",
+        tags=["packable"],
+        stock=0,
+    ),
+    product(
+        "BAG-0001",
+        "Polar Night -12 Sleeping Bag",
+        "Sleeping Bags",
+        "A mummy bag with 800-fill down, rated to minus twelve for cold winter nights under the stars.",
+        "349.00",
+        attributes={"temp_rating_c": -12},
+        tags=["winter", "down"],
+    ),
+    product(
+        "BAG-0002",
+        "Summer Breeze Sleeping Bag",
+        "Sleeping Bags",
+        "A light rectangular bag for hot summer nights at the campground.",
+        "59.00",
+        tags=["summer"],
+    ),
+    product(
+        "TENT-0001",
+        "Ridgeline 2P Tent",
+        "Tents",
+        "A freestanding two-person backpacking tent with two doors and an aluminium frame.",
+        "299.00",
+        attributes={"persons": 2},
+        tags=["backpacking"],
+    ),
+    product(
+        "STOVE-0001",
+        "Blaze Canister Stove",
+        "Camp Kitchen",
+        "A compact gas stove that boils a litre of water in three minutes.",
+        "49.99",
+        tags=["cooking"],
+    ),
+    product(
+        "LAMP-0001",
+        "Beacon 400 Headlamp",
+        "Headlamps & Lighting",
+        "A rechargeable headlamp with 400 lumens and a red night-vision mode.",
+        "39.99",
+        attributes={"lumens": 400},
+        tags=["lighting"],
+    ),
+    product(
+        "BOOT-0001",
+        "Trailblazer Mid Hiking Boot",
+        "Hiking Boots",
+        "A mid-cut leather boot with a waterproof membrane and grippy lugged outsole for rocky trails.",
+        "159.00",
+        attributes={"waterproof_rating_mm": 10000},
+        tags=["hiking", "waterproof"],
+    ),
 ]

@@ -22,7 +22,9 @@ def free_port() -> int:
 def serving(app: FastAPI, *, ready_timeout_s: float = 120.0) -> Iterator[str]:
     """Run the app (lifespan included) on 127.0.0.1 and yield its base URL."""
     port = free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on"))
+    server = uvicorn.Server(
+        uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on")
+    )
     thread = threading.Thread(target=server.run, name=f"uvicorn-{port}", daemon=True)
     thread.start()
     deadline = time.monotonic() + ready_timeout_s

@@ -20,7 +20,11 @@ _IMPORT_BODY = {
         "description": "A catalog file: a JSON list of products, or CSV with a header row.",
         "content": {
             "application/json": {
-                "schema": {"type": "array", "items": {"$ref": "#/components/schemas/ProductCreate"}}
+                "schema": {
+                    "type": "array",
+                    "minItems": 1,
+                    "items": {"$ref": "#/components/schemas/ProductCreate"},
+                }
             },
             "text/csv": {"schema": {"type": "string"}},
         },

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Response, status
@@ -11,7 +10,7 @@ from products_service.catalog import ProductFilter
 from products_service.db import Product
 from products_service.deps import CatalogDep, StaffOnly
 from products_service.routers import Responses
-from products_service.schemas import ProductCreate, ProductPublic, ProductsPublic, ProductUpdate
+from products_service.schemas import Price, ProductCreate, ProductPublic, ProductsPublic, ProductUpdate
 
 __all__ = ["public", "router"]
 
@@ -36,8 +35,8 @@ async def list_products(
     offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     category: Annotated[str | None, Query(min_length=1, max_length=80)] = None,
-    min_price: Annotated[Decimal | None, Query(ge=0, max_digits=12, decimal_places=2)] = None,
-    max_price: Annotated[Decimal | None, Query(ge=0, max_digits=12, decimal_places=2)] = None,
+    min_price: Annotated[Price | None, Query()] = None,
+    max_price: Annotated[Price | None, Query()] = None,
     in_stock: bool | None = None,
 ) -> ProductsPublic:
     rows, total = await catalog.page(

@@ -26,7 +26,11 @@ def run_seed(data_dir: Path, endpoint: str, *args: str) -> subprocess.CompletedP
     }
     return subprocess.run(
         [sys.executable, "-m", "products_service", "seed", *args],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=300,
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
 
 
@@ -49,7 +53,9 @@ def test_seed_then_reseed_then_refuse_a_broken_file(tmp_path: Path, emulator_url
     assert "0 created, 0 updated, 8 unchanged, 0 deleted, 0 embedded" in again.stdout
 
     broken = tmp_path / "broken.csv"
-    broken.write_text("sku,name,description,category,brand,price\nA-1,Ok,Fine.,Tents,B,10\nA-2,,x,Tents,B,abc\n")
+    broken.write_text(
+        "sku,name,description,category,brand,price\nA-1,Ok,Fine.,Tents,B,10\nA-2,,x,Tents,B,abc\n"
+    )
     refused = run_seed(tmp_path, emulator_url, "--file", str(broken), "--replace")
     assert refused.returncode == 2
     assert "row 2 (sku A-2)" in refused.stderr and "price" in refused.stderr and "name" in refused.stderr

@@ -15,7 +15,10 @@ from products_service.errors import UpstreamUnavailable
 
 def client_with(handler) -> AsyncAzureOpenAI:  # type: ignore[no-untyped-def]
     return AsyncAzureOpenAI(
-        azure_endpoint="http://aoai", api_key="k", api_version="2024-10-21", max_retries=0,
+        azure_endpoint="http://aoai",
+        api_key="k",
+        api_version="2024-10-21",
+        max_retries=0,
         http_client=httpx2.AsyncClient(transport=httpx2.MockTransport(handler)),
     )
 
@@ -60,8 +63,12 @@ async def test_batches_keep_order_and_respect_concurrency() -> None:
 
 async def test_rate_limits_are_retried_after_the_server_says() -> None:
     answers = [
-        httpx2.Response(429, headers={"retry-after": "0.3"}, json={"error": {"code": "429", "message": "slow"}}),
-        httpx2.Response(429, headers={"retry-after-ms": "100"}, json={"error": {"code": "429", "message": "s"}}),
+        httpx2.Response(
+            429, headers={"retry-after": "0.3"}, json={"error": {"code": "429", "message": "slow"}}
+        ),
+        httpx2.Response(
+            429, headers={"retry-after-ms": "100"}, json={"error": {"code": "429", "message": "s"}}
+        ),
     ]
     calls: list[float] = []
 
@@ -106,7 +113,6 @@ async def test_client_errors_are_not_retried() -> None:
 
 async def test_emulator_rate_limit_fault_is_survived(emulator_settings, local_embedder) -> None:  # type: ignore[no-untyped-def]
     from orchestrator.emulators.azure_openai.app import create_app
-
     from tests.conftest import openai_client_for
 
     settings = emulator_settings.model_copy(update={"fault_rate_limit_every": 2, "fault_retry_after_s": 0.1})

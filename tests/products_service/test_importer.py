@@ -4,7 +4,6 @@ import pytest
 
 from products_service.errors import ImportInvalid
 from products_service.importer import parse_catalog
-
 from tests.conftest import SMALL_CATALOG
 
 
@@ -43,8 +42,8 @@ def test_csv_with_tags_and_attribute_columns() -> None:
     ("data", "message"),
     [
         (b"\xff\xfe\x00", "not UTF-8"),
-        (b"[{\"sku\": ", "not valid JSON"),
-        (b"{\"a\": 1}", "a JSON catalog is a list"),
+        (b'[{"sku": ', "not valid JSON"),
+        (b'{"a": 1}', "a JSON catalog is a list"),
         (b"[]", "holds no products"),
     ],
 )

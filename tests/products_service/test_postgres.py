@@ -50,7 +50,9 @@ async def test_catalog_on_postgres(
         pid = cheap["items"][0]["id"]
         patched = await client.patch(f"/api/v1/products/{pid}", json={"price": "12.34", "stock": 0})
         assert patched.json()["price"] == "12.34" and patched.json()["in_stock"] is False
-        found = (await client.post("/api/v1/search", json={"query": "warm winter sleeping bag", "mode": "hybrid"})).json()
+        found = (
+            await client.post("/api/v1/search", json={"query": "warm winter sleeping bag", "mode": "hybrid"})
+        ).json()
         assert found["items"][0]["product"]["sku"] == "BAG-0001"
     async with running_products(settings, openai_client) as client:
         stats = (await client.get("/api/v1/stats")).json()

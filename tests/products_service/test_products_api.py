@@ -59,39 +59,55 @@ async def test_csv_import_and_replace(products_client: httpx.AsyncClient) -> Non
         "RAIN-0001,Stormline Rain Shell,A waterproof shell.,Rain Jackets,Northwind Gear,189.00,4,rain\n"
     )
     response = await products_client.post(
-        "/api/v1/admin/import", params={"replace": "true"}, content=csv_text, headers={"Content-Type": "text/csv"}
+        "/api/v1/admin/import",
+        params={"replace": "true"},
+        content=csv_text,
+        headers={"Content-Type": "text/csv"},
     )
     assert response.status_code == 200, response.text
     assert response.json()["deleted"] == 7
     listing = (await products_client.get("/api/v1/products")).json()
     assert [p["sku"] for p in listing["items"]] == ["RAIN-0001"]
-    hits = (await products_client.post("/api/v1/search", json={"query": "sleeping bag", "mode": "keyword"})).json()
+    hits = (
+        await products_client.post("/api/v1/search", json={"query": "sleeping bag", "mode": "keyword"})
+    ).json()
     assert hits["items"] == []
 
 
 async def test_created_product_is_searchable_at_once(products_client: httpx.AsyncClient) -> None:
     await seed(products_client)
-    body = product("CANOE-0001", "Riverrun Canoe", "Kayaks & Paddling",
-                   "A stable sixteen-foot canoe for lazy lake days and family paddles.", "1199.00")
+    body = product(
+        "CANOE-0001",
+        "Riverrun Canoe",
+        "Kayaks & Paddling",
+        "A stable sixteen-foot canoe for lazy lake days and family paddles.",
+        "1199.00",
+    )
     created = await products_client.post("/api/v1/products", json=body)
     assert created.status_code == 201, created.text
     pid = created.json()["id"]
-    hits = (await products_client.post(
-        "/api/v1/search", json={"query": "boat for paddling on a lake", "mode": "semantic", "top_k": 1}
-    )).json()
+    hits = (
+        await products_client.post(
+            "/api/v1/search", json={"query": "boat for paddling on a lake", "mode": "semantic", "top_k": 1}
+        )
+    ).json()
     assert hits["items"][0]["product"]["id"] == pid
     patched = await products_client.patch(
         f"/api/v1/products/{pid}",
         json={"name": "Skyward Basket", "category": "Ballooning", "description": "A hot-air balloon basket."},
     )
     assert patched.status_code == 200
-    hits = (await products_client.post(
-        "/api/v1/search", json={"query": "boat for paddling on a lake", "mode": "semantic", "top_k": 1}
-    )).json()
+    hits = (
+        await products_client.post(
+            "/api/v1/search", json={"query": "boat for paddling on a lake", "mode": "semantic", "top_k": 1}
+        )
+    ).json()
     assert hits["items"][0]["product"]["id"] != pid
     assert (await products_client.delete(f"/api/v1/products/{pid}")).status_code == 204
     assert (await products_client.get(f"/api/v1/products/{pid}")).status_code == 404
-    hits = (await products_client.post("/api/v1/search", json={"query": "hot-air balloon", "top_k": 10})).json()
+    hits = (
+        await products_client.post("/api/v1/search", json={"query": "hot-air balloon", "top_k": 10})
+    ).json()
     assert pid not in {h["product"]["id"] for h in hits["items"]}
 
 
@@ -101,7 +117,9 @@ async def test_writes_need_the_staff_key(products_client: httpx.AsyncClient) -> 
         response = await products_client.post("/api/v1/products", json=body, headers=headers)
         assert response.status_code == 401
         assert response.json()["code"] == "staff_key_required"
-    response = await products_client.post("/api/v1/admin/import", json=[body], headers={"X-Staff-Key": "nope"})
+    response = await products_client.post(
+        "/api/v1/admin/import", json=[body], headers={"X-Staff-Key": "nope"}
+    )
     assert response.status_code == 401
     assert (await products_client.get("/api/v1/products", headers={"X-Staff-Key": ""})).status_code == 200
 
@@ -136,8 +154,12 @@ async def test_malformed_requests_are_422_naming_the_field(
 
 
 async def test_unknown_ids_are_404(products_client: httpx.AsyncClient) -> None:
-    for method, path in (("get", "/api/v1/products/999"), ("delete", "/api/v1/products/999"),
-                         ("get", "/api/Product/999"), ("get", "/images/products/NOPE.svg")):
+    for method, path in (
+        ("get", "/api/v1/products/999"),
+        ("delete", "/api/v1/products/999"),
+        ("get", "/api/Product/999"),
+        ("get", "/images/products/NOPE.svg"),
+    ):
         response = await products_client.request(method, path)
         assert response.status_code == 404, path
     response = await products_client.patch("/api/v1/products/999", json={"name": "x"})

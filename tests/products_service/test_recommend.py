@@ -29,10 +29,12 @@ async def test_model_ranks_with_reasons(products_client: httpx.AsyncClient) -> N
 
 async def test_filters_limit_the_candidates(products_client: httpx.AsyncClient) -> None:
     await seed(products_client)
-    body = (await products_client.post(
-        "/api/v1/recommendations",
-        json={"need": "a jacket for rain", "top_k": 3, "filters": {"category": "Sleeping Bags"}},
-    )).json()
+    body = (
+        await products_client.post(
+            "/api/v1/recommendations",
+            json={"need": "a jacket for rain", "top_k": 3, "filters": {"category": "Sleeping Bags"}},
+        )
+    ).json()
     assert {i["product"]["category"] for i in body["items"]} == {"Sleeping Bags"}
 
 
@@ -50,16 +52,27 @@ def chat_failing(emulator: FastAPI, answer: httpx2.Response | None) -> AsyncAzur
 
     http = httpx2.AsyncClient(transport=Transport(), base_url="http://emulator")
     return AsyncAzureOpenAI(
-        azure_endpoint="http://emulator", api_key="k", api_version="2024-10-21", http_client=http, max_retries=0
+        azure_endpoint="http://emulator",
+        api_key="k",
+        api_version="2024-10-21",
+        http_client=http,
+        max_retries=0,
     )
 
 
 def completion(content: str) -> httpx2.Response:
-    return httpx2.Response(200, json={
-        "id": "c", "object": "chat.completion", "created": 0, "model": "m",
-        "choices": [{"index": 0, "finish_reason": "stop",
-                     "message": {"role": "assistant", "content": content}}],
-    })
+    return httpx2.Response(
+        200,
+        json={
+            "id": "c",
+            "object": "chat.completion",
+            "created": 0,
+            "model": "m",
+            "choices": [
+                {"index": 0, "finish_reason": "stop", "message": {"role": "assistant", "content": content}}
+            ],
+        },
+    )
 
 
 async def test_fallback_is_flagged_when_the_model_fails(
@@ -75,16 +88,20 @@ async def test_fallback_is_flagged_when_the_model_fails(
         settings = products_settings.model_copy(update={"data_dir": products_settings.data_dir / label})
         async with running_products(settings, chat_failing(emulator_app, answer)) as client:
             await seed(client)
-            body = (await client.post(
-                "/api/v1/recommendations", json={"need": "a warm sleeping bag for winter", "top_k": 2}
-            )).json()
+            body = (
+                await client.post(
+                    "/api/v1/recommendations", json={"need": "a warm sleeping bag for winter", "top_k": 2}
+                )
+            ).json()
         assert body["ranked_by"] == "semantic", label
         assert body["fallback_reason"], label
         assert len(body["items"]) == 2
         assert body["items"][0]["product"]["sku"] == "BAG-0001", label
 
 
-async def test_fallback_when_the_model_is_too_slow(products_settings: ProductsSettings, emulator_app: FastAPI) -> None:
+async def test_fallback_when_the_model_is_too_slow(
+    products_settings: ProductsSettings, emulator_app: FastAPI
+) -> None:
     import asyncio
 
     inner = httpx2.ASGITransport(app=emulator_app)
@@ -96,8 +113,11 @@ async def test_fallback_when_the_model_is_too_slow(products_settings: ProductsSe
             return await inner.handle_async_request(request)
 
     client = AsyncAzureOpenAI(
-        azure_endpoint="http://emulator", api_key="k", api_version="2024-10-21",
-        http_client=httpx2.AsyncClient(transport=Slow()), max_retries=0,
+        azure_endpoint="http://emulator",
+        api_key="k",
+        api_version="2024-10-21",
+        http_client=httpx2.AsyncClient(transport=Slow()),
+        max_retries=0,
     )
     settings = products_settings.model_copy(update={"recommend_timeout_s": 0.3})
     async with running_products(settings, client) as http:

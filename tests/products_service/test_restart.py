@@ -43,7 +43,9 @@ async def test_a_write_the_index_file_missed_is_recovered(
     for name in ("vectors.faiss", "labels.npy", "meta.json"):
         (stale / name).write_bytes((products_settings.index_dir / name).read_bytes())
     async with running_products(products_settings, openai_client) as client:
-        canoe = product("CANOE-1", "Riverrun Canoe", "Kayaks & Paddling", "A canoe for paddling on calm lakes.")
+        canoe = product(
+            "CANOE-1", "Riverrun Canoe", "Kayaks & Paddling", "A canoe for paddling on calm lakes."
+        )
         assert (await client.post("/api/v1/products", json=canoe)).status_code == 201
     for name in ("vectors.faiss", "labels.npy", "meta.json"):  # as if the process died before saving
         (products_settings.index_dir / name).write_bytes((stale / name).read_bytes())
@@ -62,7 +64,9 @@ async def test_damaged_index_and_lost_embeddings_are_rebuilt(
     import sqlite3
 
     db = sqlite3.connect(Path(products_settings.data_dir) / "products.db")
-    db.execute("DELETE FROM product_embeddings WHERE product_id IN (SELECT id FROM products WHERE sku='LAMP-0001')")
+    db.execute(
+        "DELETE FROM product_embeddings WHERE product_id IN (SELECT id FROM products WHERE sku='LAMP-0001')"
+    )
     db.commit()
     db.close()
     async with running_products(products_settings, openai_client) as client:

@@ -40,7 +40,9 @@ async def test_filters_apply_to_every_mode(products_client: httpx.AsyncClient) -
             filters={"category": "Rain Jackets", "in_stock": True, "max_price": "200"},
         )
         assert [i["product"]["sku"] for i in result["items"]] == ["RAIN-0001"], mode
-        priced = await search(products_client, query="gear", mode=mode, top_k=50, filters={"min_price": "150"})
+        priced = await search(
+            products_client, query="gear", mode=mode, top_k=50, filters={"min_price": "150"}
+        )
         assert all(float(i["product"]["price"]) >= 150 for i in priced["items"])
 
 
@@ -52,7 +54,9 @@ async def full_catalog(products_client: httpx.AsyncClient) -> httpx.AsyncClient:
     return products_client
 
 
-async def test_default_catalog_semantic_search_finds_what_keywords_miss(full_catalog: httpx.AsyncClient) -> None:
+async def test_default_catalog_semantic_search_finds_what_keywords_miss(
+    full_catalog: httpx.AsyncClient,
+) -> None:
     query = "something to keep me dry on a trek"
     semantic = await search(full_catalog, query=query, mode="semantic", top_k=5)
     categories = [i["product"]["category"] for i in semantic["items"]]

@@ -43,7 +43,7 @@ def test_many_removals_compact_the_index() -> None:
     index.build(np.arange(2000), vectors)
     index.remove(list(range(0, 1000)))
     assert len(index) == 1000
-    ids, kept = index.vectors()
+    ids, _ = index.vectors()
     assert len(ids) == 1000 and set(ids.tolist()) == set(range(1000, 2000))
     assert index.search(vectors[1500], 1)[0][0] == 1500
 
@@ -59,9 +59,9 @@ def test_switches_to_hnsw_above_threshold_and_keeps_recall() -> None:
     exact = VectorIndex(48)
     exact.build(np.arange(3000), vectors)
     queries = unit_vectors(50, dim=48, seed=2)
-    recall = np.mean([
-        len({p for p, _ in index.search(q, 10)} & {p for p, _ in exact.search(q, 10)}) / 10 for q in queries
-    ])
+    recall = np.mean(
+        [len({p for p, _ in index.search(q, 10)} & {p for p, _ in exact.search(q, 10)}) / 10 for q in queries]
+    )
     assert recall >= 0.9
 
 

@@ -1,0 +1,1 @@
+"""Benchmarks of the services over real HTTP (`make bench`)."""
