@@ -114,9 +114,9 @@ class ServiceProcess:
             self._log.close()
 
 
-def start_emulator(log_dir: Path) -> ServiceProcess:
+def start_emulator(log_dir: Path, extra_env: dict[str, str] | None = None) -> ServiceProcess:
     port = free_port()
-    env = {"EMULATOR_HOST": "127.0.0.1", "EMULATOR_PORT": str(port)}
+    env = {"EMULATOR_HOST": "127.0.0.1", "EMULATOR_PORT": str(port), **(extra_env or {})}
     return ServiceProcess(
         "emulator", "orchestrator.emulators.azure_openai", port, env, log_dir / "emulator.log"
     )

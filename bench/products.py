@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import json
 import shutil
 import signal
+import subprocess
 import sys
 import tempfile
 import time
@@ -40,6 +42,9 @@ def _args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--recall-queries", type=int, default=200)
     parser.add_argument("--out", type=Path, default=Path("bench/results/products.json"))
     parser.add_argument("--keep", action="store_true", help="keep the data folders (printed at the end)")
+    parser.add_argument("--no-profile", action="store_true", help="skip the in-process search profile")
+    parser.add_argument("--service-env", nargs="*", default=[], help="extra KEY=VALUE for the service")
+    parser.add_argument("--emulator-env", nargs="*", default=[], help="extra KEY=VALUE for the emulator")
     parser.add_argument("--quick", action="store_true", help="tiny smoke run (1,000 products, 200 requests)")
     args = parser.parse_args(argv)
     if args.quick:
@@ -48,6 +53,8 @@ def _args(argv: list[str] | None) -> argparse.Namespace:
         args.recall_queries = min(args.recall_queries, 50)
     args.sizes = args.sizes or [10_000, 100_000]
     args.requests = args.requests or 2000
+    args.service_env = dict(kv.split("=", 1) for kv in args.service_env)
+    args.emulator_env = dict(kv.split("=", 1) for kv in args.emulator_env)
     return args
 
 
@@ -88,12 +95,29 @@ def _loads(
     return results
 
 
+def _profile(data_dir: Path, emulator_url: str) -> Any:
+    """bench.profile_search in a child process: it instruments httpx process-wide, as services do."""
+    command = [sys.executable, "-m", "bench.profile_search", "--data-dir", str(data_dir)]
+    done = subprocess.run(
+        [*command, "--emulator-url", emulator_url],
+        capture_output=True,
+        text=True,
+        timeout=1800,
+        check=False,
+        cwd=Path(__file__).parent.parent,
+    )
+    if done.returncode != 0:
+        _log(f"profile failed ({done.returncode}): {done.stderr[-2000:]}")
+        return None
+    return json.loads(done.stdout)
+
+
 def _run_size(
     size: int, args: argparse.Namespace, emulator: ServiceProcess, workdir: Path, recall_vectors: Any
 ) -> dict[str, Any]:
     data_dir = workdir / f"n{size}"
     products = generate_products(size)
-    service = start_products(data_dir, emulator.url)
+    service = start_products(data_dir, emulator.url, args.service_env)
     try:
         _log(f"{size:,}: service on {service.url}, ready in {service.wait_ready():.1f}s; seeding")
         seeded = seed(service, emulator, products, chunk=args.chunk, in_flight=args.import_in_flight)
@@ -109,7 +133,7 @@ def _run_size(
     index = index_bench(ids, matrix, recall_vectors, IndexConfig())
     _log(f"{size:,}: build flat {index['flat_build_s']:.2f}s, HNSW {index['hnsw_build_s']:.1f}s")
     _log(f"{size:,}: HNSW recall@10 {index['recall_at_k']:.4f}")
-    service = start_products(data_dir, emulator.url)
+    service = start_products(data_dir, emulator.url, args.service_env)
     try:
         ready_s = service.wait_ready()
         restarted = _stats(service)
@@ -118,6 +142,10 @@ def _run_size(
         loads = _loads(service, emulator, args.load_queries, args)
     finally:
         service.stop()
+    profile = None
+    if not args.no_profile:
+        _log(f"{size:,}: profiling semantic search in-process")
+        profile = _profile(data_dir, emulator.url)
     return {
         "seed": seeded,
         "stats_after_seed": stats,
@@ -126,6 +154,7 @@ def _run_size(
         "index": index,
         "restart": restart,
         "load": loads,
+        "profile": profile,
     }
 
 
@@ -147,7 +176,7 @@ def main(argv: list[str] | None = None) -> int:
     }
     results["sizes"] = {}
     workdir = Path(tempfile.mkdtemp(prefix="bench-products-"))
-    emulator = start_emulator(workdir)
+    emulator = start_emulator(workdir, args.emulator_env)
     try:
         _log(f"emulator on {emulator.url}, ready in {emulator.wait_ready():.1f}s; workdir {workdir}")
         for size in args.sizes:

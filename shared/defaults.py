@@ -27,6 +27,8 @@ def configure_logging(level: str) -> None:
         handler._store_default = True  # type: ignore[attr-defined]
         root.addHandler(handler)
     root.setLevel(level.upper())
+    for chatty in ("httpx", "httpx2"):
+        logging.getLogger(chatty).setLevel(max(logging.WARNING, root.level))
 
 
 def add_readiness_check(app: FastAPI, name: str, check: ReadinessCheck) -> None:

@@ -67,6 +67,10 @@ CANNOT_ANSWER = (
 )
 MAX_REASON_FEATURES = 2
 FEATURE_SIMILARITY_FLOOR = 0.3
+# A listed attribute or tag that names what the customer asked for counts for a little more than prose
+# (0.04 per match, at most 3: tuned on the default catalog, 14 of 18 expected picks against 13 without).
+FEATURE_MATCH_BONUS = 0.04
+MAX_FEATURE_MATCHES = 3
 
 Embed = Callable[[Sequence[str]], npt.NDArray[np.float32]]
 
@@ -153,6 +157,15 @@ def rank(request: RankingRequest, embed: Embed) -> Recommendations:
     candidates = request.candidates
     vectors = embed([request.need, *(c.text() for c in candidates)])
     need_vector, scores = vectors[0], vectors[1:] @ vectors[0]
+    need_words = content_words(request.need)
+    matches = np.array(
+        [
+            sum(1 for f in features_of(c.tags, c.attributes) if content_words(f.phrase) & need_words)
+            for c in candidates
+        ],
+        dtype=np.float32,
+    )
+    scores = scores + FEATURE_MATCH_BONUS * np.minimum(matches, MAX_FEATURE_MATCHES)
     picked: list[Candidate] = []
     for i in np.argsort(-scores, kind="stable"):
         if len(picked) < request.top_k and all(p.id != candidates[i].id for p in picked):

@@ -141,3 +141,17 @@ def test_answer_ranks_refuses_or_says_it_cannot() -> None:
     assert answer(_chat("garbage"), _bag_of_words).refusal == CANNOT_ANSWER
     plain = answer(_chat("hello", schema_name=None), _bag_of_words)
     assert (plain.content, plain.refusal) == (CANNOT_ANSWER, None)
+
+
+def test_a_listed_attribute_naming_the_need_outranks_prose() -> None:
+    def same_similarity(texts: Sequence[str]) -> np.ndarray:
+        vectors = np.zeros((len(texts), 2), dtype=np.float32)
+        vectors[:, 0] = 1.0
+        return vectors
+
+    bags = [
+        {"id": 1, "name": "Nightjar bag", "description": "for winter-ish nights", "tags": ["summer"]},
+        {"id": 2, "name": "Tundra bag", "tags": ["expedition"], "attributes": {"season": "winter"}},
+    ]
+    request = RankingRequest(need="a winter sleeping bag", top_k=2, candidates=bags)  # type: ignore[arg-type]
+    assert [p.id for p in rank(request, same_similarity).picks] == [2, 1]
