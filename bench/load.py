@@ -7,7 +7,7 @@ import itertools
 import statistics
 import time
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import httpx
@@ -15,7 +15,7 @@ import psutil
 
 from bench.procs import ServiceProcess
 
-__all__ = ["percentile", "run_load", "summarize"]
+__all__ = ["percentile", "run_load", "run_plan", "summarize"]
 
 
 def percentile(values: Sequence[float], q: float) -> float:
@@ -89,8 +89,14 @@ async def _open(
 
 
 def _cpu(processes: Sequence[ServiceProcess]) -> list[float]:
-    me = psutil.Process().cpu_times()
-    return [*(p.cpu_seconds() for p in processes), me.user + me.system]
+    """CPU seconds of each process, this load generator, and the whole machine (busy, not idle)."""
+    me, machine = psutil.Process().cpu_times(), psutil.cpu_times()
+    busy = (
+        machine.user
+        + machine.system
+        + sum(getattr(machine, f, 0.0) for f in ("nice", "irq", "softirq", "steal"))
+    )
+    return [*(p.cpu_seconds() for p in processes), me.user + me.system, busy]
 
 
 async def _run(
@@ -132,7 +138,8 @@ def run_load(
         _run(service.url, warm, measured, concurrency, rate, (service, emulator))
     )
     ok = len(recorder.latencies_ms)
-    cpu = dict(zip(("service", "emulator", "loadgen"), deltas, strict=True))
+    cpu = dict(zip(("service", "emulator", "loadgen", "machine"), deltas, strict=True))
+    cpu["other_processes"] = max(0.0, cpu.pop("machine") - sum(cpu.values()))
     return {
         "mode": mode,
         "concurrency": concurrency,
@@ -148,3 +155,45 @@ def run_load(
         "cpu_ms_per_request": {k: v * 1000 / max(1, ok) for k, v in cpu.items()},
         "cores_busy": {k: v / wall for k, v in cpu.items()},
     }
+
+
+def run_plan(
+    service: ServiceProcess,
+    emulator: ServiceProcess,
+    queries: Sequence[str],
+    *,
+    concurrency: int,
+    requests: int,
+    rate: float,
+    log: Callable[[str], None],
+) -> dict[str, Any]:
+    """Semantic at `concurrency`, at 1 and at an offered `rate`; keyword and hybrid with fewer requests.
+    Each run takes fresh queries from `queries`."""
+    c, n = concurrency, requests
+    plan: list[tuple[str, str, int, int, float | None]] = [
+        ("semantic", "semantic", n, c, None),
+        ("semantic_c1", "semantic", min(300, n), 1, None),
+        ("semantic_open", "semantic", n, c, rate),
+        ("keyword", "keyword", max(100, n // 4), c, None),
+        ("hybrid", "hybrid", max(100, n // 4), c, None),
+    ]
+    results, offset = {}, 0
+    for name, mode, count, conc, offered in plan:
+        log(f"load {name}: {count} requests, concurrency {conc}, rate {offered or 'closed loop'}")
+        result = run_load(
+            service,
+            emulator,
+            queries,
+            mode=mode,
+            requests=count,
+            concurrency=conc,
+            rate=offered,
+            offset=offset,
+        )
+        offset += count + conc * 2
+        log(
+            f"  p50 {result['p50_ms']:.1f} ms, p99 {result['p99_ms']:.1f} ms, {result['rps']:.0f} req/s, "
+            f"{result['statuses']}"
+        )
+        results[name] = result
+    return results

@@ -16,7 +16,7 @@ from typing import Any, NoReturn
 import httpx
 
 from bench.catalog_gen import generate_products
-from bench.load import run_load
+from bench.load import run_plan
 from bench.procs import ServiceProcess, start_emulator, start_products
 from bench.queries import shopper_queries
 from bench.report import machine, markdown, write_json
@@ -65,36 +65,6 @@ def _stats(service: ServiceProcess) -> dict[str, Any]:
     return stats
 
 
-def _loads(
-    service: ServiceProcess, emulator: ServiceProcess, queries: list[str], args: argparse.Namespace
-) -> dict[str, Any]:
-    c, n = args.concurrency, args.requests
-    plan: list[tuple[str, str, int, int, float | None]] = [
-        ("semantic", "semantic", n, c, None),
-        ("semantic_c1", "semantic", min(300, n), 1, None),
-        ("semantic_open", "semantic", n, c, args.rate),
-        ("keyword", "keyword", max(100, n // 4), c, None),
-        ("hybrid", "hybrid", max(100, n // 4), c, None),
-    ]
-    results, offset = {}, 0
-    for name, mode, requests, concurrency, rate in plan:
-        _log(f"load {name}: {requests} requests, concurrency {concurrency}, rate {rate or 'closed loop'}")
-        results[name] = run_load(
-            service,
-            emulator,
-            queries,
-            mode=mode,
-            requests=requests,
-            concurrency=concurrency,
-            rate=rate,
-            offset=offset,
-        )
-        offset += requests + concurrency * 2
-        r = results[name]
-        _log(f"  p50 {r['p50_ms']:.1f} ms, p99 {r['p99_ms']:.1f} ms, {r['rps']:.0f} req/s, {r['statuses']}")
-    return results
-
-
 def _profile(data_dir: Path, emulator_url: str) -> Any:
     """bench.profile_search in a child process: it instruments httpx process-wide, as services do."""
     command = [sys.executable, "-m", "bench.profile_search", "--data-dir", str(data_dir)]
@@ -139,7 +109,15 @@ def _run_size(
         restarted = _stats(service)
         restart = {"ready_s": ready_s, "index_kind": restarted["index_kind"], "rss_mb": service.rss_mb()}
         _log(f"{size:,}: restarted in {ready_s:.1f}s with a {restarted['index_kind']} index")
-        loads = _loads(service, emulator, args.load_queries, args)
+        loads = run_plan(
+            service,
+            emulator,
+            args.load_queries,
+            concurrency=args.concurrency,
+            requests=args.requests,
+            rate=args.rate,
+            log=_log,
+        )
     finally:
         service.stop()
     profile = None

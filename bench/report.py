@@ -7,6 +7,7 @@ import json
 import math
 import os
 import platform
+import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +22,19 @@ TARGETS = {
     "p50_ms_100k": 20.0,
     "recall_100k": 0.95,
 }
+
+
+def _git() -> str:
+    try:
+        head = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, check=True
+        )
+        dirty = subprocess.run(
+            ["git", "status", "--porcelain", "--untracked-files=no"], capture_output=True, text=True
+        )
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+    return head.stdout.strip() + ("+dirty" if dirty.stdout.strip() else "")
 
 
 def machine() -> dict[str, Any]:
@@ -40,6 +54,7 @@ def machine() -> dict[str, Any]:
         "platform": platform.platform(),
         "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "load_avg_at_start": [round(x, 2) for x in os.getloadavg()],
+        "git": _git(),
     }
 
 
@@ -60,7 +75,8 @@ def _size_rows(size: int, r: dict[str, Any]) -> list[str]:
     rows = [
         f"| {size:,} | seeding via HTTP import | {_f(seed['products_per_s'])} products/s "
         f"({_f(seed['wall_s'])} s; emulator {_f(seed['cores_busy']['emulator'], 2)} cores, "
-        f"service {_f(seed['cores_busy']['service'], 2)} cores) |",
+        f"service {_f(seed['cores_busy']['service'], 2)} cores, "
+        f"other processes {_f(seed['cores_busy'].get('other_processes'), 2)} cores) |",
         f"| {size:,} | index build flat / HNSW | "
         f"{_f(idx['flat_build_s'], 3)} s / {_f(idx['hnsw_build_s'], 1)} s |",
         f"| {size:,} | HNSW recall@{idx['k']} (efSearch {idx['hnsw_params']['ef_search']}) | "
@@ -77,7 +93,8 @@ def _size_rows(size: int, r: dict[str, Any]) -> list[str]:
             f"| {size:,} | {name} (c={load['concurrency']}{rate}, n={load['ok']}) | "
             f"p50 {_f(load['p50_ms'])} / p90 {_f(load['p90_ms'])} / p99 {_f(load['p99_ms'])} ms, "
             f"{_f(load['rps'], 0)} req/s; CPU ms/req service {_f(cpu['service'], 2)}, "
-            f"emulator {_f(cpu['emulator'], 2)}, loadgen {_f(cpu['loadgen'], 2)} |"
+            f"emulator {_f(cpu['emulator'], 2)}, loadgen {_f(cpu['loadgen'], 2)}; "
+            f"other processes {_f(load['cores_busy'].get('other_processes'), 2)} cores |"
         )
     return rows
 
@@ -113,7 +130,7 @@ def markdown(results: dict[str, Any]) -> str:
         f"## products_service bench — {m['date']}",
         "",
         f"Machine: {m['cpu']}, {m['cores']} cores, {m['ram_gb']} GB RAM, Python {m['python']}, "
-        f"load average at start {m['load_avg_at_start']}",
+        f"load average at start {m['load_avg_at_start']}, commit {m.get('git', '?')}",
         "",
         "| size | measure | result |",
         "|---:|---|---|",

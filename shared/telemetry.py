@@ -77,6 +77,7 @@ def _configure_azure_monitor(resource: Resource, settings: ServiceSettings, *, o
         metric_readers=readers,
         log_record_processors=logs,
         enable_live_metrics=False,
+        enable_performance_counters=False,
     )
 
 

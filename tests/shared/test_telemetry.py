@@ -8,8 +8,8 @@ from pathlib import Path
 import httpx
 
 from tests.conftest import SMALL_CATALOG, STAFF_KEY
-from tests.otlp_receiver import otlp_receiver
 from tests.services import service
+from tests.telemetry_receiver import otlp_receiver
 
 
 def test_one_trace_crosses_products_and_emulator(tmp_path: Path) -> None:
@@ -49,3 +49,62 @@ def test_one_trace_crosses_products_and_emulator(tmp_path: Path) -> None:
     assert any(n.startswith("SELECT ") for n in names), "the database query is part of the trace"
     everything = repr(spans)
     assert "secret-key-never-exported" not in everything and STAFF_KEY not in everything
+
+
+PROBE = """
+from opentelemetry import metrics, trace
+from shared.settings import ServiceSettings
+from shared.telemetry import configure_telemetry
+configure_telemetry("probe-service", ServiceSettings())
+with trace.get_tracer("probe").start_as_current_span("probe-span"):
+    metrics.get_meter("probe").create_counter("probe.count").add(3)
+trace.get_tracer_provider().force_flush()
+metrics.get_meter_provider().force_flush()
+"""
+
+
+def run_probe(env: dict[str, str]) -> None:
+    import os
+    import subprocess
+    import sys
+
+    from tests.services import ROOT
+
+    done = subprocess.run(
+        [sys.executable, "-c", PROBE],
+        cwd=ROOT,
+        env={**os.environ, "APPLICATIONINSIGHTS_STATSBEAT_DISABLED_ALL": "true", **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+
+
+def test_application_insights_and_otlp_both_receive_spans_and_metrics() -> None:
+    with otlp_receiver() as (url, received):
+        run_probe(
+            {
+                "APPLICATIONINSIGHTS_CONNECTION_STRING": (
+                    f"InstrumentationKey=00000000-0000-0000-0000-000000000001;IngestionEndpoint={url}/"
+                ),
+                "OTEL_EXPORTER_OTLP_ENDPOINT": url,
+            }
+        )
+        time.sleep(0.5)
+        items = received.track_items()
+        otlp_spans = received.spans()
+    dependencies = [i for i in items if i["name"] == "Microsoft.ApplicationInsights.RemoteDependency"]
+    assert any(
+        d["data"]["baseData"]["name"] == "probe-span" and d["tags"]["ai.cloud.role"] == "probe-service"
+        for d in dependencies
+    ), items
+    metric_names = {
+        m["name"]
+        for i in items
+        if i["name"] == "Microsoft.ApplicationInsights.Metric"
+        for m in i["data"]["baseData"]["metrics"]
+    }
+    assert "probe.count" in metric_names
+    assert not [i for i in items if i["name"] == "Microsoft.ApplicationInsights.Exception"]
+    assert ("probe-service", "probe-span") in {(s[0], s[1]) for s in otlp_spans}

@@ -1,7 +1,10 @@
-"""A local OTLP/HTTP receiver (protobuf) that keeps what services export, for telemetry tests."""
+"""A local telemetry receiver for tests: OTLP/HTTP (protobuf) and Application Insights' ingestion
+endpoint (`/v2.1/track`), keeping every body it is sent."""
 
 from __future__ import annotations
 
+import gzip
+import json
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -9,6 +12,8 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from opentelemetry.proto.collector.trace.v1.trace_service_pb2 import ExportTraceServiceRequest
+
+TRACK_ACCEPTED = b'{"itemsReceived": 0, "itemsAccepted": 0, "errors": []}'
 
 
 @dataclass
@@ -36,6 +41,12 @@ class Received:
                         out.append((service, span.name, span.trace_id.hex(), attributes))
         return out
 
+    def track_items(self) -> list[dict[str, object]]:
+        """Every envelope posted to Application Insights' track endpoint."""
+        with self.lock:
+            bodies = list(self.bodies.get("/v2.1/track", []))
+        return [item for body in bodies for item in json.loads(body)]
+
 
 def _value(value: object) -> object:
     kind = value.WhichOneof("value")  # type: ignore[attr-defined]
@@ -49,12 +60,18 @@ def otlp_receiver() -> Iterator[tuple[str, Received]]:
     class Handler(BaseHTTPRequestHandler):
         def do_POST(self) -> None:
             body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+            if self.headers.get("Content-Encoding") == "gzip":
+                body = gzip.decompress(body)
             with received.lock:
                 received.bodies.setdefault(self.path, []).append(body)
+            answer = (
+                b'{"itemsReceived": 0, "itemsAccepted": 0, "errors": []}' if "track" in self.path else b""
+            )
             self.send_response(200)
-            self.send_header("Content-Type", "application/x-protobuf")
-            self.send_header("Content-Length", "0")
+            self.send_header("Content-Type", "application/json" if answer else "application/x-protobuf")
+            self.send_header("Content-Length", str(len(answer)))
             self.end_headers()
+            self.wfile.write(answer)
 
         def log_message(self, *args: object) -> None:
             pass
