@@ -89,6 +89,8 @@ def test_application_insights_and_otlp_both_receive_spans_and_metrics() -> None:
                     f"InstrumentationKey=00000000-0000-0000-0000-000000000001;IngestionEndpoint={url}/"
                 ),
                 "OTEL_EXPORTER_OTLP_ENDPOINT": url,
+                # Azure Monitor's default sampler is rate-limited and may drop a lone first trace.
+                "OTEL_TRACES_SAMPLER": "always_on",
             }
         )
         time.sleep(0.5)
