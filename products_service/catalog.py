@@ -25,19 +25,7 @@ from shared.tasks import TaskOwner
 __all__ = ["Catalog", "ProductFilter"]
 
 _log = logging.getLogger(__name__)
-_FIELDS = (
-    "sku",
-    "name",
-    "description",
-    "category",
-    "brand",
-    "price",
-    "currency",
-    "stock",
-    "tags",
-    "attributes",
-    "image_url",
-)
+_FIELDS = tuple(ProductCreate.model_fields)
 
 
 @dataclass(frozen=True)

@@ -13,21 +13,10 @@ from typing import Any
 import pytest
 
 from products_service.images import render_product_svg
+from products_service.schemas import ProductCreate
 
 CATALOG = Path(__file__).resolve().parents[2] / "products_service" / "data" / "catalog.json"
-KEYS = [
-    "sku",
-    "name",
-    "description",
-    "category",
-    "brand",
-    "price",
-    "currency",
-    "stock",
-    "tags",
-    "attributes",
-    "image_url",
-]
+KEYS = list(ProductCreate.model_fields)
 SVG_NS = "{http://www.w3.org/2000/svg}"
 SENTENCE_END = re.compile(r"[.!?](?:\s|$)")
 

@@ -12,6 +12,7 @@ from openai import AsyncAzureOpenAI
 from pydantic import BaseModel
 
 from orchestrator.emulators.azure_openai.ranking import CANNOT_ANSWER
+from products_service.recommend import RESPONSE_FORMAT
 
 CHAT = "gpt-4o-mini"
 EMBEDDINGS = "text-embedding-ada-002"
@@ -46,29 +47,7 @@ CANDIDATES: list[dict[str, Any]] = [
     },
 ]
 
-RESPONSE_FORMAT: dict[str, Any] = {
-    "type": "json_schema",
-    "json_schema": {
-        "name": "product_recommendations",
-        "strict": True,
-        "schema": {
-            "type": "object",
-            "additionalProperties": False,
-            "required": ["picks"],
-            "properties": {
-                "picks": {
-                    "type": "array",
-                    "items": {
-                        "type": "object",
-                        "additionalProperties": False,
-                        "required": ["id", "reason"],
-                        "properties": {"id": {"type": "integer"}, "reason": {"type": "string"}},
-                    },
-                }
-            },
-        },
-    },
-}
+# The request format products_service really sends: this test is the contract between the two.
 
 
 class Pick(BaseModel):
