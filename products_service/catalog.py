@@ -19,13 +19,14 @@ from products_service.db import Product, ProductEmbedding, utcnow
 from products_service.embedding import Embedder, content_hash, product_text
 from products_service.errors import Conflict, NotFound
 from products_service.indexes import SearchIndexes
-from products_service.schemas import ImportReport, ProductCreate, ProductUpdate, SearchFilters
+from products_service.schemas import ImportReport, ProductCreate, ProductPublic, ProductUpdate, SearchFilters
 from shared.tasks import TaskOwner
 
-__all__ = ["Catalog", "ProductFilter"]
+__all__ = ["Catalog", "ProductFilter", "to_public"]
 
 _log = logging.getLogger(__name__)
 _FIELDS = tuple(ProductCreate.model_fields)
+_PUBLIC_FIELDS = tuple(f for f in ProductPublic.model_fields if f != "in_stock")
 
 
 @dataclass(frozen=True)
@@ -38,6 +39,14 @@ class ProductFilter:
     @classmethod
     def of(cls, filters: SearchFilters) -> ProductFilter:
         return cls(filters.category, filters.min_price, filters.max_price, filters.in_stock)
+
+    def matches(self, product: ProductPublic) -> bool:
+        return (
+            (self.category is None or product.category.lower() == self.category.lower())
+            and (self.min_price is None or product.price >= self.min_price)
+            and (self.max_price is None or product.price <= self.max_price)
+            and (self.in_stock is None or product.in_stock == self.in_stock)
+        )
 
     def clauses(self) -> list[Any]:
         out: list[Any] = []
@@ -52,6 +61,12 @@ class ProductFilter:
         if self.in_stock is False:
             out.append(Product.stock == 0)
         return out
+
+
+def to_public(product: Product) -> ProductPublic:
+    return ProductPublic.model_validate(
+        {**{f: getattr(product, f) for f in _PUBLIC_FIELDS}, "in_stock": product.stock > 0}
+    )
 
 
 class Catalog:
@@ -95,12 +110,10 @@ class Catalog:
             )
             return rows.all(), int(total or 0)
 
-    async def get_many(self, ids: Sequence[int], where: ProductFilter) -> dict[int, Product]:
-        if not ids:
-            return {}
-        async with self.sessions() as session:
-            rows = await session.scalars(select(Product).where(Product.id.in_(ids), *where.clauses()))
-            return {p.id: p for p in rows}
+    def lookup(self, ids: Sequence[int], where: ProductFilter) -> dict[int, ProductPublic]:
+        """The products among `ids` that pass the filter, from memory (kept in step with every write)."""
+        known = self.indexes.products
+        return {pid: p for pid in ids if (p := known.get(pid)) is not None and where.matches(p)}
 
     async def search_name(self, term: str, limit: int = 100) -> Sequence[Product]:
         escaped = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
@@ -172,6 +185,7 @@ class Catalog:
             except IntegrityError as exc:
                 raise Conflict("the write conflicts with another product (duplicate sku)") from exc
             self.indexes.upsert(changed)
+            self.indexes.remember([to_public(p) for p in products])
             for product_id in removed:
                 self.indexes.remove(product_id)
         self._schedule_save()
@@ -318,6 +332,7 @@ class Catalog:
             return await self.sync_indexes()
         for product in products:
             self.indexes.keyword.upsert(product.id, product_text({k: getattr(product, k) for k in _FIELDS}))
+        self.indexes.products = {p.id: to_public(p) for p in products}
         vectors = {pid: np.frombuffer(e.vector, dtype="<f4") for pid, e in embeddings.items()}
         hashes = {pid: e.content_hash for pid, e in embeddings.items()}
         return await asyncio.to_thread(self.indexes.load_or_build, self.model_id, hashes, vectors)

@@ -16,6 +16,7 @@ from openai.types import CreateEmbeddingResponse
 from opentelemetry import metrics, trace
 
 from products_service.errors import UpstreamUnavailable
+from products_service.query_batcher import QueryBatcher
 from shared.telemetry import propagation_headers
 
 __all__ = ["Embedder", "content_hash", "product_text"]
@@ -70,10 +71,14 @@ class Embedder:
         self._max_retries = max_retries
         self._max_backoff_s = max_backoff_s
         self.embedded_count = 0
+        self._queries = QueryBatcher(self.embed)
 
     async def embed_query(self, text: str) -> np.ndarray:
-        vectors = await self.embed([text])
-        return np.asarray(vectors[0], dtype=np.float32)
+        """One query's vector; concurrent queries share requests and repeated ones are remembered."""
+        return await self._queries.embed(text)
+
+    async def close(self) -> None:
+        await self._queries.close()
 
     async def embed(
         self, texts: Sequence[str], *, progress: Callable[[int], None] | None = None

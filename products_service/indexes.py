@@ -1,4 +1,5 @@
-"""The two in-memory indexes kept in step with the catalog, and their persistence."""
+"""What search reads, in memory and kept in step with the catalog: the vector index (persisted), the
+keyword index and the products themselves."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from pathlib import Path
 import numpy as np
 
 from products_service.keyword_index import KeywordIndex
+from products_service.schemas import ProductPublic
 from products_service.vector_index import IndexConfig, IndexMeta, VectorIndex
 
 __all__ = ["SearchIndexes", "fingerprint"]
@@ -30,6 +32,7 @@ class SearchIndexes:
         self.directory = directory
         self.config = config
         self.keyword = KeywordIndex()
+        self.products: dict[int, ProductPublic] = {}
         self.vector: VectorIndex | None = None
         self.model = ""
         self._hashes: dict[int, str] = {}
@@ -71,7 +74,12 @@ class SearchIndexes:
         self.vector.upsert(np.asarray([i[0] for i in items], dtype=np.int64), matrix)
         self._dirty = True
 
+    def remember(self, products: list[ProductPublic]) -> None:
+        for product in products:
+            self.products[product.id] = product
+
     def remove(self, product_id: int) -> None:
+        self.products.pop(product_id, None)
         self.keyword.remove(product_id)
         self._hashes.pop(product_id, None)
         if self.vector is not None:

@@ -18,8 +18,7 @@ from products_service.catalog import ProductFilter
 
 if TYPE_CHECKING:
     from openai.types.shared_params import ResponseFormatJSONSchema
-from products_service.db import Product
-from products_service.schemas import SearchMode
+from products_service.schemas import ProductPublic, SearchMode
 from products_service.search import Hit, SearchEngine
 from shared.telemetry import propagation_headers
 
@@ -73,7 +72,7 @@ RESPONSE_FORMAT: dict[str, Any] = {
 
 @dataclass(frozen=True)
 class Pick:
-    product: Product
+    product: ProductPublic
     reason: str
     score: float
 
@@ -166,7 +165,7 @@ class Recommender:
         return RecommendationSet(picks, "semantic", why)
 
 
-def _candidate(product: Product) -> dict[str, Any]:
+def _candidate(product: ProductPublic) -> dict[str, Any]:
     return {
         "id": product.id,
         "name": product.name,

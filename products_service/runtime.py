@@ -118,6 +118,7 @@ class Runtime:
 
     async def close(self) -> None:
         await self.catalog.close()
+        await self.catalog.embedder.close()
         if self.owns_client:
             await self.client.close()
         await self.engine.dispose()

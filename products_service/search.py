@@ -6,9 +6,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from products_service.catalog import Catalog, ProductFilter
-from products_service.db import Product
 from products_service.errors import UpstreamUnavailable
-from products_service.schemas import SearchMode
+from products_service.schemas import ProductPublic, SearchMode
 
 __all__ = ["RRF_K", "Hit", "SearchEngine"]
 
@@ -17,7 +16,7 @@ RRF_K = 60
 
 @dataclass(frozen=True)
 class Hit:
-    product: Product
+    product: ProductPublic
     score: float
     semantic_rank: int | None = None
     keyword_rank: int | None = None
@@ -65,7 +64,7 @@ class SearchEngine:
         fetch = top_k if where == ProductFilter() else top_k * 5
         while True:
             ranked = ranker(fetch)
-            products = await self.catalog.get_many([pid for pid, _ in ranked], where)
+            products = self.catalog.lookup([pid for pid, _ in ranked], where)
             hits = [
                 Hit(
                     products[pid],

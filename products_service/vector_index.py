@@ -16,6 +16,10 @@ __all__ = ["IndexMeta", "VectorIndex"]
 
 _log = logging.getLogger(__name__)
 _DEAD = -1
+# One query is too small to share between threads: OpenMP's hand-off costs more than the search
+# (10k vectors: 0.3 ms of CPU on one thread, 2.7 ms on two). Builds use every core.
+_SEARCH_THREADS = 1
+_BUILD_THREADS = os.cpu_count() or 1
 
 
 @dataclass(frozen=True)
@@ -31,6 +35,9 @@ class IndexConfig:
     hnsw_m: int = 32
     ef_construction: int = 80
     ef_search: int = 96
+
+
+faiss.omp_set_num_threads(_SEARCH_THREADS)
 
 
 class VectorIndex:
@@ -65,7 +72,11 @@ class VectorIndex:
         self._index = self._new_index(len(ids))
         self._labels = np.zeros(0, dtype=np.int64)
         self._positions = {}
-        self._append(ids, vectors)
+        faiss.omp_set_num_threads(_BUILD_THREADS)
+        try:
+            self._append(ids, vectors)
+        finally:
+            faiss.omp_set_num_threads(_SEARCH_THREADS)
 
     def upsert(self, ids: np.ndarray, vectors: np.ndarray) -> None:
         self._check(ids, vectors)

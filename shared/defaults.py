@@ -40,7 +40,7 @@ def apply_service_defaults(app: FastAPI, settings: ServiceSettings, *, service_n
     """Logging, telemetry, `/health` and `/ready` for one service."""
     configure_logging(settings.log_level)
     configure_telemetry(service_name, settings)
-    FastAPIInstrumentor.instrument_app(app, excluded_urls="/health,/ready")
+    FastAPIInstrumentor.instrument_app(app, excluded_urls="/health,/ready", exclude_spans=["receive", "send"])
     app.state.readiness_checks = {}
     app.state.started = False
 

@@ -16,6 +16,7 @@ from products_service.schemas import (
     LegacyProduct,
     LegacySearchResponse,
     ProductCreate,
+    ProductPublic,
     ProductUpdate,
     SearchMode,
 )
@@ -29,7 +30,7 @@ _NOT_FOUND: Responses = {404: {"description": "No product has this id"}}
 _STAFF: Responses = {401: {"description": "The staff key is missing or wrong"}}
 
 
-def _legacy(product: Product) -> LegacyProduct:
+def _legacy(product: Product | ProductPublic) -> LegacyProduct:
     return LegacyProduct(
         id=product.id,
         name=product.name,

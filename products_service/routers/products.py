@@ -6,27 +6,17 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Response, status
 
-from products_service.catalog import ProductFilter
-from products_service.db import Product
+from products_service.catalog import ProductFilter, to_public
 from products_service.deps import CatalogDep, StaffOnly
 from products_service.routers import Responses
 from products_service.schemas import Price, ProductCreate, ProductPublic, ProductsPublic, ProductUpdate
 
-__all__ = ["public", "router"]
+__all__ = ["router"]
 
 router = APIRouter(prefix="/api/v1/products", tags=["products"])
 ProductId = Annotated[int, Path(ge=1, le=2**31 - 1, description="The product's id")]
 _NOT_FOUND: Responses = {404: {"description": "No product has this id"}}
 _STAFF: Responses = {401: {"description": "The staff key is missing or wrong"}}
-
-
-def public(product: Product) -> ProductPublic:
-    return ProductPublic.model_validate(
-        {
-            **{c: getattr(product, c) for c in ProductPublic.model_fields if c != "in_stock"},
-            "in_stock": product.stock > 0,
-        }
-    )
 
 
 @router.get("", summary="List products, paged, with optional filters")
@@ -42,12 +32,12 @@ async def list_products(
     rows, total = await catalog.page(
         offset=offset, limit=limit, where=ProductFilter(category, min_price, max_price, in_stock)
     )
-    return ProductsPublic(items=[public(p) for p in rows], total=total, offset=offset, limit=limit)
+    return ProductsPublic(items=[to_public(p) for p in rows], total=total, offset=offset, limit=limit)
 
 
 @router.get("/{product_id}", summary="One product", responses=_NOT_FOUND)
 async def get_product(product_id: ProductId, catalog: CatalogDep) -> ProductPublic:
-    return public(await catalog.get(product_id))
+    return to_public(await catalog.get(product_id))
 
 
 @router.post(
@@ -62,7 +52,7 @@ async def get_product(product_id: ProductId, catalog: CatalogDep) -> ProductPubl
     },
 )
 async def create_product(body: ProductCreate, catalog: CatalogDep) -> ProductPublic:
-    return public(await catalog.create(body))
+    return to_public(await catalog.create(body))
 
 
 @router.patch(
@@ -76,7 +66,7 @@ async def create_product(body: ProductCreate, catalog: CatalogDep) -> ProductPub
     },
 )
 async def update_product(product_id: ProductId, body: ProductUpdate, catalog: CatalogDep) -> ProductPublic:
-    return public(await catalog.update(product_id, body))
+    return to_public(await catalog.update(product_id, body))
 
 
 @router.delete(

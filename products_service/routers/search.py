@@ -7,7 +7,6 @@ from fastapi import APIRouter
 from products_service.catalog import ProductFilter
 from products_service.deps import RuntimeDep
 from products_service.routers import Responses
-from products_service.routers.products import public
 from products_service.schemas import (
     Recommendation,
     RecommendationRequest,
@@ -34,7 +33,7 @@ async def search(body: SearchRequest, runtime: RuntimeDep) -> SearchResults:
         notice=notice,
         items=[
             SearchHit(
-                product=public(h.product),
+                product=h.product,
                 score=h.score,
                 semantic_rank=h.semantic_rank,
                 keyword_rank=h.keyword_rank,
@@ -57,7 +56,5 @@ async def recommend(body: RecommendationRequest, runtime: RuntimeDep) -> Recomme
         need=body.need,
         ranked_by=result.ranked_by,
         fallback_reason=result.fallback_reason,
-        items=[
-            Recommendation(product=public(p.product), reason=p.reason, score=p.score) for p in result.picks
-        ],
+        items=[Recommendation(product=p.product, reason=p.reason, score=p.score) for p in result.picks],
     )

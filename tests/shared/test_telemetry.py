@@ -32,11 +32,17 @@ def test_one_trace_crosses_products_and_emulator(tmp_path: Path) -> None:
                     f"{products}/api/v1/search", json={"query": "winter sleeping bag"}, timeout=30
                 )
                 assert found.status_code == 200
+                assert httpx.get(f"{products}/api/v1/products", params={"limit": 2}).status_code == 200
         deadline = time.monotonic() + 10
         while time.monotonic() < deadline:
             spans = received.spans()
             search = [s for s in spans if s[0] == "products" and s[1] == "POST /api/v1/search"]
-            if search and any(s[0] == "azure-openai-emulator" and s[2] == search[0][2] for s in spans):
+            listed = any(s[1] == "GET /api/v1/products" for s in spans)
+            if (
+                listed
+                and search
+                and any(s[0] == "azure-openai-emulator" and s[2] == search[0][2] for s in spans)
+            ):
                 break
             time.sleep(0.2)
     assert search, sorted({(s[0], s[1]) for s in spans})
@@ -46,7 +52,10 @@ def test_one_trace_crosses_products_and_emulator(tmp_path: Path) -> None:
     names = {s[1] for s in trace}
     assert "embeddings text-embedding-ada-002" in names
     assert any(n.startswith("POST /openai/deployments/") for n in names), names
-    assert any(n.startswith("SELECT ") for n in names), "the database query is part of the trace"
+    listing = [s for s in spans if s[0] == "products" and s[1] == "GET /api/v1/products"]
+    assert listing, "the listing's trace arrived"
+    listing_trace = {s[1] for s in spans if s[2] == listing[0][2]}
+    assert any(n.startswith("SELECT ") for n in listing_trace), "the database query is part of the trace"
     everything = repr(spans)
     assert "secret-key-never-exported" not in everything and STAFF_KEY not in everything
 

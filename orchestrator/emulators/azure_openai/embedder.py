@@ -7,6 +7,7 @@ import functools
 import hashlib
 import importlib.util
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -91,7 +92,10 @@ class LocalEmbedder:
         options.intra_op_num_threads = intra_op_threads
         options.inter_op_num_threads = 1
         options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+        # Idle worker threads spinning for work burn the CPU the other services on this machine need.
+        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
         self._session = ort.InferenceSession(model, sess_options=options, providers=["CPUExecutionProvider"])
+        self._runner = ThreadPoolExecutor(max_workers=1, thread_name_prefix="embedder")
 
     def embed(self, texts: Sequence[str], *, batch_size: int = 64) -> Vectors:
         """One row per text. Texts are sorted by length and batched so padding stays small."""
@@ -106,8 +110,12 @@ class LocalEmbedder:
         return out
 
     async def aembed(self, texts: Sequence[str], *, batch_size: int = 64) -> Vectors:
-        """`embed` in a worker thread, so the event loop keeps serving."""
-        return await asyncio.to_thread(self.embed, texts, batch_size=batch_size)
+        """`embed` on the model's own thread, so the event loop keeps serving. Runs take turns: each
+        already uses `intra_op_threads` cores, and overlapping runs only fight over them."""
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(
+            self._runner, functools.partial(self.embed, texts, batch_size=batch_size)
+        )
 
     def token_counts(self, texts: Sequence[str]) -> list[int]:
         """Tokens in each text (no special tokens, not truncated)."""
