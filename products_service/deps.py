@@ -1,4 +1,5 @@
-"""Dependencies routes declare in their signatures."""
+"""Dependencies routes declare in their signatures. They are `async`: FastAPI runs plain functions on
+a thread pool, a hop that costs more than the work they do."""
 
 from __future__ import annotations
 
@@ -21,7 +22,7 @@ _staff_key_header = APIKeyHeader(
 )
 
 
-def _runtime(request: Request) -> Runtime:
+async def _runtime(request: Request) -> Runtime:
     runtime: Runtime = request.app.state.runtime
     return runtime
 
@@ -29,14 +30,16 @@ def _runtime(request: Request) -> Runtime:
 RuntimeDep = Annotated[Runtime, Depends(_runtime)]
 
 
-def _catalog(runtime: RuntimeDep) -> Catalog:
+async def _catalog(runtime: RuntimeDep) -> Catalog:
     return runtime.catalog
 
 
 CatalogDep = Annotated[Catalog, Depends(_catalog)]
 
 
-def _require_staff(runtime: RuntimeDep, key: Annotated[str | None, Security(_staff_key_header)]) -> None:
+async def _require_staff(
+    runtime: RuntimeDep, key: Annotated[str | None, Security(_staff_key_header)]
+) -> None:
     expected = runtime.settings.admin_key
     if expected is None:
         raise StaffKeyRequired("writes are disabled: the service has no staff key (PRODUCTS_ADMIN_KEY)")

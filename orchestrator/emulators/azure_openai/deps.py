@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Annotated
 
 from fastapi import Depends, Request
@@ -20,12 +20,12 @@ __all__ = [
 ]
 
 
-def _settings(request: Request) -> EmulatorSettings:
+async def _settings(request: Request) -> EmulatorSettings:
     settings: EmulatorSettings = request.app.state.settings
     return settings
 
 
-def _embedder(request: Request) -> LocalEmbedder:
+async def _embedder(request: Request) -> LocalEmbedder:
     embedder: LocalEmbedder = request.app.state.embedder
     return embedder
 
@@ -34,10 +34,13 @@ SettingsDep = Annotated[EmulatorSettings, Depends(_settings)]
 EmbedderDep = Annotated[LocalEmbedder, Depends(_embedder)]
 
 
-def deployment_of(kind: DeploymentKind) -> Callable[[str, EmulatorSettings], str]:
-    """A dependency that resolves the `{deployment}` path parameter to a deployment of `kind`."""
+def deployment_of(kind: DeploymentKind) -> Callable[[str, EmulatorSettings], Awaitable[str]]:
+    """A dependency that resolves the `{deployment}` path parameter to a deployment of `kind`.
 
-    def resolve(deployment: str, settings: SettingsDep) -> str:
+    Dependencies here are `async`: FastAPI runs plain functions on a thread pool, a hop that costs
+    more than the work they do."""
+
+    async def resolve(deployment: str, settings: SettingsDep) -> str:
         actual = settings.deployments.get(deployment)
         if actual is None:
             raise DeploymentNotFound(deployment)
