@@ -184,7 +184,7 @@ class Catalog:
                 )
             except IntegrityError as exc:
                 raise Conflict("the write conflicts with another product (duplicate sku)") from exc
-            self.indexes.upsert(changed)
+            self.indexes.upsert_vectors(changed)
             self.indexes.remember([to_public(p) for p in products])
             for product_id in removed:
                 self.indexes.remove(product_id)
@@ -222,10 +222,10 @@ class Catalog:
         fresh: dict[int, np.ndarray],
         expect_id: int | None,
         replace: bool,
-    ) -> tuple[ImportReport, list[Product], list[tuple[int, str, str, np.ndarray]], list[int]]:
+    ) -> tuple[ImportReport, list[Product], list[tuple[int, str, np.ndarray]], list[int]]:
         created = updated = unchanged = 0
         products: list[Product] = []
-        changed: list[tuple[int, str, str, np.ndarray]] = []
+        changed: list[tuple[int, str, np.ndarray]] = []
         now = utcnow()
         async with self.sessions.begin() as session:
             current = {
@@ -269,7 +269,7 @@ class Catalog:
                             vector=vector.astype("<f4").tobytes(),
                         )
                     )
-                    changed.append((product.id, texts[i], hashes[i], vector))
+                    changed.append((product.id, hashes[i], vector))
             removed: list[int] = []
             if replace:
                 keep = {p.id for p in products}
@@ -330,9 +330,8 @@ class Catalog:
             rows = [ProductCreate.model_validate({k: getattr(p, k) for k in _FIELDS}) for p in missing]
             await self.upsert_many(rows)
             return await self.sync_indexes()
-        for product in products:
-            self.indexes.keyword.upsert(product.id, product_text({k: getattr(product, k) for k in _FIELDS}))
-        self.indexes.products = {p.id: to_public(p) for p in products}
+        self.indexes.products = {}
+        self.indexes.remember([to_public(p) for p in products])
         vectors = {pid: np.frombuffer(e.vector, dtype="<f4") for pid, e in embeddings.items()}
         hashes = {pid: e.content_hash for pid, e in embeddings.items()}
         return await asyncio.to_thread(self.indexes.load_or_build, self.model_id, hashes, vectors)

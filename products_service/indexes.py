@@ -10,6 +10,7 @@ from pathlib import Path
 
 import numpy as np
 
+from products_service.embedding import keyword_text
 from products_service.keyword_index import KeywordIndex
 from products_service.schemas import ProductPublic
 from products_service.vector_index import IndexConfig, IndexMeta, VectorIndex
@@ -61,22 +62,23 @@ class SearchIndexes:
         self.save()
         return "rebuilt"
 
-    def upsert(self, items: list[tuple[int, str, str, np.ndarray]]) -> None:
-        """(product id, text, content hash, vector) for each changed product."""
+    def upsert_vectors(self, items: list[tuple[int, str, np.ndarray]]) -> None:
+        """(product id, content hash, vector) for each product whose embedded text changed."""
         if not items:
             return
-        for product_id, text, content, _ in items:
-            self.keyword.upsert(product_id, text)
+        for product_id, content, _ in items:
             self._hashes[product_id] = content
-        matrix = np.vstack([item[3] for item in items]).astype(np.float32)
+        matrix = np.vstack([item[2] for item in items]).astype(np.float32)
         if self.vector is None or self.vector.dimension != matrix.shape[1]:
             self.vector = VectorIndex(matrix.shape[1], self.config)
         self.vector.upsert(np.asarray([i[0] for i in items], dtype=np.int64), matrix)
         self._dirty = True
 
     def remember(self, products: list[ProductPublic]) -> None:
+        """The products as written: what search answers with, and their keyword text."""
         for product in products:
             self.products[product.id] = product
+            self.keyword.upsert(product.id, keyword_text(product.model_dump()))
 
     def remove(self, product_id: int) -> None:
         self.products.pop(product_id, None)
