@@ -1,4 +1,9 @@
-"""An in-memory BM25 keyword index over product text (the same text that is embedded)."""
+"""An in-memory BM25 keyword index over product text, scored with numpy.
+
+Postings are kept per term as {slot: term frequency} for cheap updates, and compiled into arrays
+the first time a term is searched after a change, so a query costs a few vector operations per
+term rather than a Python loop over every matching product.
+"""
 
 from __future__ import annotations
 
@@ -6,11 +11,13 @@ import math
 import re
 from collections import Counter, defaultdict
 
+import numpy as np
+
 __all__ = ["KeywordIndex", "tokenize"]
 
 _TOKEN = re.compile(r"[a-z0-9]+(?:[.'][a-z0-9]+)*")
 _STOP = frozenset(
-    [
+    {
         "a",
         "an",
         "and",
@@ -43,7 +50,7 @@ _STOP = frozenset(
         "looking",
         "some",
         "something",
-    ]
+    }
 )
 
 
@@ -61,48 +68,74 @@ def _stem(token: str) -> str:
 class KeywordIndex:
     def __init__(self, k1: float = 1.2, b: float = 0.75) -> None:
         self._k1, self._b = k1, b
+        self._slot_of: dict[int, int] = {}
+        self._product_at: list[int] = []
+        self._lengths = np.zeros(1024, dtype=np.float32)
+        self._terms_of: dict[int, tuple[str, ...]] = {}
         self._postings: dict[str, dict[int, int]] = defaultdict(dict)
-        self._lengths: dict[int, int] = {}
-        self._terms: dict[int, tuple[str, ...]] = {}
-        self._total_length = 0
+        self._compiled: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        self._total_length = 0.0
 
     def __len__(self) -> int:
-        return len(self._lengths)
+        return len(self._slot_of)
 
     def upsert(self, product_id: int, text: str) -> None:
         self.remove(product_id)
+        slot = len(self._product_at)
+        self._product_at.append(product_id)
+        self._slot_of[product_id] = slot
+        if slot >= len(self._lengths):
+            self._lengths = np.concatenate([self._lengths, np.zeros_like(self._lengths)])
         counts = Counter(tokenize(text))
         for term, count in counts.items():
-            self._postings[term][product_id] = count
+            self._postings[term][slot] = count
+            self._compiled.pop(term, None)
         length = sum(counts.values())
-        self._lengths[product_id] = length
-        self._terms[product_id] = tuple(counts)
+        self._lengths[slot] = length
+        self._terms_of[slot] = tuple(counts)
         self._total_length += length
 
     def remove(self, product_id: int) -> None:
-        length = self._lengths.pop(product_id, None)
-        if length is None:
+        slot = self._slot_of.pop(product_id, None)
+        if slot is None:
             return
-        self._total_length -= length
-        for term in self._terms.pop(product_id):
+        self._total_length -= float(self._lengths[slot])
+        self._lengths[slot] = 0
+        for term in self._terms_of.pop(slot):
             postings = self._postings[term]
-            postings.pop(product_id, None)
+            postings.pop(slot, None)
+            self._compiled.pop(term, None)
             if not postings:
                 del self._postings[term]
 
     def search(self, query: str, k: int) -> list[tuple[int, float]]:
-        if not self._lengths:
+        n = len(self._slot_of)
+        if n == 0 or k <= 0:
             return []
-        n = len(self._lengths)
         average = self._total_length / n
-        scores: dict[int, float] = defaultdict(float)
+        scores = np.zeros(len(self._product_at), dtype=np.float32)
         for term in set(tokenize(query)):
-            postings = self._postings.get(term)
-            if not postings:
+            if term not in self._postings:
                 continue
-            idf = math.log(1 + (n - len(postings) + 0.5) / (len(postings) + 0.5))
-            for product_id, tf in postings.items():
-                norm = self._k1 * (1 - self._b + self._b * self._lengths[product_id] / average)
-                scores[product_id] += idf * tf * (self._k1 + 1) / (tf + norm)
-        best = sorted(scores.items(), key=lambda item: (-item[1], item[0]))
-        return best[:k]
+            slots, tf = self._arrays(term)
+            idf = math.log(1 + (n - len(slots) + 0.5) / (len(slots) + 0.5))
+            norm = self._k1 * (1 - self._b + self._b * self._lengths[slots] / average)
+            scores[slots] += idf * tf * (self._k1 + 1) / (tf + norm)
+        matched = np.flatnonzero(scores)
+        if len(matched) > k:
+            matched = matched[np.argpartition(-scores[matched], k - 1)[:k]]
+        ranked = sorted(
+            ((self._product_at[s], float(scores[s])) for s in matched), key=lambda hit: (-hit[1], hit[0])
+        )
+        return ranked[:k]
+
+    def _arrays(self, term: str) -> tuple[np.ndarray, np.ndarray]:
+        compiled = self._compiled.get(term)
+        if compiled is None:
+            postings = self._postings[term]
+            compiled = (
+                np.fromiter(postings.keys(), dtype=np.int64, count=len(postings)),
+                np.fromiter(postings.values(), dtype=np.float32, count=len(postings)),
+            )
+            self._compiled[term] = compiled
+        return compiled
