@@ -94,6 +94,10 @@ class LocalEmbedder:
         options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
         # Idle worker threads spinning for work burn the CPU the other services on this machine need.
         options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+        # The arena and memory patterns keep buffers for every input shape seen; with texts of every
+        # length that grew a seeding emulator past 4 GB. Without them it stays under 1 GB.
+        options.enable_cpu_mem_arena = False
+        options.enable_mem_pattern = False
         self._session = ort.InferenceSession(model, sess_options=options, providers=["CPUExecutionProvider"])
         self._runner = ThreadPoolExecutor(max_workers=1, thread_name_prefix="embedder")
 
