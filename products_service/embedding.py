@@ -68,6 +68,8 @@ class Embedder:
         concurrency: int = 4,
         max_retries: int = 6,
         max_backoff_s: float = 30.0,
+        query_batch_size: int = 32,
+        query_in_flight: int = 1,
     ) -> None:
         self._client = client
         self.deployment = deployment
@@ -76,7 +78,7 @@ class Embedder:
         self._max_retries = max_retries
         self._max_backoff_s = max_backoff_s
         self.embedded_count = 0
-        self._queries = QueryBatcher(self.embed)
+        self._queries = QueryBatcher(self.embed, max_batch=query_batch_size, max_in_flight=query_in_flight)
 
     async def embed_query(self, text: str) -> np.ndarray:
         """One query's vector; concurrent queries share requests and repeated ones are remembered."""

@@ -72,6 +72,8 @@ class Runtime:
             concurrency=settings.embed_concurrency,
             max_retries=settings.embed_max_retries,
             max_backoff_s=settings.embed_max_backoff_s,
+            query_batch_size=settings.query_batch_size,
+            query_in_flight=settings.query_in_flight,
         )
         config = IndexConfig(
             settings.hnsw_threshold,

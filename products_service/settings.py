@@ -36,6 +36,12 @@ class ProductsSettings(ServiceSettings):
     embed_max_backoff_s: float = Field(
         30.0, gt=0, validation_alias=_env("EMBED_MAX_BACKOFF_S", "embed_max_backoff_s")
     )
+    query_batch_size: int = Field(
+        32, ge=1, le=2048, validation_alias=_env("EMBED_QUERY_BATCH", "query_batch_size")
+    )
+    query_in_flight: int = Field(
+        1, ge=1, le=64, validation_alias=_env("EMBED_QUERY_IN_FLIGHT", "query_in_flight")
+    )
     hnsw_threshold: int = Field(50_000, ge=1, validation_alias=_env("INDEX_HNSW_THRESHOLD", "hnsw_threshold"))
     hnsw_m: int = Field(32, ge=4, le=128, validation_alias=_env("INDEX_HNSW_M", "hnsw_m"))
     hnsw_ef_construction: int = Field(
