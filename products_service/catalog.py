@@ -29,6 +29,13 @@ _FIELDS = tuple(ProductCreate.model_fields)
 _PUBLIC_FIELDS = tuple(f for f in ProductPublic.model_fields if f != "in_stock")
 
 
+_WRITE_ATTEMPTS = 3
+
+
+class _EmbeddedMeanwhile(Exception):
+    """A concurrent write changed a product's text between the embedding and the commit."""
+
+
 @dataclass(frozen=True)
 class ProductFilter:
     category: str | None = None
@@ -162,8 +169,56 @@ class Catalog:
         """Insert or update by SKU in one transaction, after every changed text is embedded."""
         texts = [product_text(r.model_dump()) for r in rows]
         hashes = [content_hash(t) for t in texts]
-        async with self.sessions() as session:
-            existing = await self._existing(session, [r.sku for r in rows])
+        for _ in range(_WRITE_ATTEMPTS):
+            existing = await self._existing_by_sku([r.sku for r in rows])
+            self._check_conflicts(rows, existing, allow_update=allow_update, expect_id=expect_id)
+            fresh = await self._embed_stale(rows, texts, hashes, existing, progress)
+            async with self._write_lock:
+                try:
+                    written = await self._write(rows, hashes, fresh, expect_id, replace)
+                except _EmbeddedMeanwhile:
+                    continue
+                except IntegrityError as exc:
+                    raise Conflict("the write conflicts with another product (duplicate sku)") from exc
+                report, products, changed, removed = written
+                self.indexes.upsert_vectors(changed)
+                self.indexes.remember([to_public(p) for p in products])
+                for product_id in removed:
+                    self.indexes.remove(product_id)
+            break
+        else:
+            raise Conflict("the products changed under this write several times; try again")
+        self._schedule_save()
+        return report, products
+
+    async def _embed_stale(
+        self,
+        rows: Sequence[ProductCreate],
+        texts: list[str],
+        hashes: list[str],
+        existing: dict[str, tuple[int, str, str]],
+        progress: Callable[[int], None] | None,
+    ) -> dict[int, np.ndarray]:
+        """Vectors for the rows whose text has no stored embedding yet, by row number."""
+        stale = [i for i, r in enumerate(rows) if existing.get(r.sku, (0, "", ""))[2] != self._key(hashes[i])]
+        if progress is not None:
+            progress(len(rows) - len(stale))
+        if not stale:
+            return {}
+        vectors = await self.embedder.embed([texts[i] for i in stale], progress=progress)
+        return {i: vectors[n] for n, i in enumerate(stale)}
+
+    def _key(self, digest: str) -> str:
+        return f"{self.model_id}:{digest}"
+
+    @staticmethod
+    def _check_conflicts(
+        rows: Sequence[ProductCreate],
+        existing: dict[str, tuple[int, str, str]],
+        *,
+        allow_update: bool,
+        expect_id: int | None,
+    ) -> None:
         if not allow_update:
             taken = [r.sku for r in rows if r.sku in existing]
             if taken:
@@ -171,28 +226,10 @@ class Catalog:
         if expect_id is not None and rows[0].sku in existing and existing[rows[0].sku][0] != expect_id:
             raise Conflict(f"sku {rows[0].sku!r} belongs to another product", sku=rows[0].sku)
 
-        stale = [i for i, r in enumerate(rows) if existing.get(r.sku, (0, "", ""))[2] != self._key(hashes[i])]
-        vectors = await self.embedder.embed([texts[i] for i in stale], progress=progress) if stale else None
-        fresh = {i: vectors[n] for n, i in enumerate(stale)} if vectors is not None else {}
-        if progress is not None:
-            progress(len(rows) - len(stale))
-
-        async with self._write_lock:
-            try:
-                report, products, changed, removed = await self._write(
-                    rows, texts, hashes, fresh, expect_id, replace
-                )
-            except IntegrityError as exc:
-                raise Conflict("the write conflicts with another product (duplicate sku)") from exc
-            self.indexes.upsert_vectors(changed)
-            self.indexes.remember([to_public(p) for p in products])
-            for product_id in removed:
-                self.indexes.remove(product_id)
-        self._schedule_save()
-        return report, products
-
-    def _key(self, digest: str) -> str:
-        return f"{self.model_id}:{digest}"
+    async def _existing_by_sku(self, skus: Sequence[str]) -> dict[str, tuple[int, str, str]]:
+        """sku -> (id, content hash, "model:hash" of its stored embedding, or "" when stale)."""
+        async with self.sessions() as session:
+            return await self._existing(session, skus)
 
     async def _existing(self, session: AsyncSession, skus: Sequence[str]) -> dict[str, tuple[int, str, str]]:
         found: dict[str, tuple[int, str, str]] = {}
@@ -217,7 +254,6 @@ class Catalog:
     async def _write(
         self,
         rows: Sequence[ProductCreate],
-        texts: list[str],
         hashes: list[str],
         fresh: dict[int, np.ndarray],
         expect_id: int | None,
@@ -257,6 +293,8 @@ class Catalog:
                 products.append(product)
             await session.flush()
             for i, product in enumerate(products):
+                if i not in fresh and self.indexes.content_hash(product.id) != hashes[i]:
+                    raise _EmbeddedMeanwhile  # another write changed its text after we looked
                 product.content_hash = hashes[i]
                 if i in fresh:
                     vector = fresh[i]

@@ -74,6 +74,10 @@ class SearchIndexes:
         self.vector.upsert(np.asarray([i[0] for i in items], dtype=np.int64), matrix)
         self._dirty = True
 
+    def content_hash(self, product_id: int) -> str | None:
+        """The content hash of the product's vector in the index."""
+        return self._hashes.get(product_id)
+
     def remember(self, products: list[ProductPublic]) -> None:
         """The products as written: what search answers with, and their keyword text."""
         for product in products:
