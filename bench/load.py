@@ -13,6 +13,7 @@ from typing import Any
 import httpx
 import psutil
 
+from bench.gcwatch import GcPauses, settle_heap
 from bench.procs import ServiceProcess
 
 __all__ = ["percentile", "run_load", "run_plan", "summarize"]
@@ -40,6 +41,9 @@ class _Recorder:
         self.latencies_ms: list[float] = []
         self.statuses: Counter[str] = Counter()
         self.hits: list[int] = []
+        self.gc: dict[str, dict[str, float]] = {}
+        self.slowest: list[tuple[float, float]] = []
+        self.t0 = time.time()
 
     async def send(self, client: httpx.AsyncClient, body: dict[str, Any], started: float) -> None:
         try:
@@ -48,6 +52,7 @@ class _Recorder:
             self.statuses[type(exc).__name__] += 1
             return
         elapsed = (time.perf_counter() - started) * 1000
+        self.slowest.append((round(elapsed, 1), round(time.time() - self.t0, 3)))
         self.statuses[str(response.status_code)] += 1
         if response.status_code == 200:
             self.latencies_ms.append(elapsed)
@@ -110,12 +115,15 @@ async def _run(
     limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
     async with httpx.AsyncClient(base_url=url, limits=limits, timeout=60.0) as client:
         await _closed(client, warm, concurrency)
+        settle_heap()
         cpu0, started = _cpu(processes), time.perf_counter()
-        if rate is None:
-            recorder = await _closed(client, bodies, concurrency)
-        else:
-            recorder = await _open(client, bodies, rate, concurrency)
+        with GcPauses() as pauses:
+            if rate is None:
+                recorder = await _closed(client, bodies, concurrency)
+            else:
+                recorder = await _open(client, bodies, rate, concurrency)
         wall, cpu1 = time.perf_counter() - started, _cpu(processes)
+        recorder.gc = pauses.summary()
         return recorder, wall, [b - a for a, b in zip(cpu0, cpu1, strict=True)]
 
 
@@ -154,6 +162,9 @@ def run_load(
         "cpu_s": cpu,
         "cpu_ms_per_request": {k: v * 1000 / max(1, ok) for k, v in cpu.items()},
         "cores_busy": {k: v / wall for k, v in cpu.items()},
+        "loadgen_gc_pauses": recorder.gc,
+        "slowest_ms_at_s": sorted(recorder.slowest, reverse=True)[:8],
+        "started_unix": recorder.t0,
     }
 
 
