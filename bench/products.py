@@ -95,8 +95,10 @@ def _run_size(
         stats = _stats(service)
         _log(f"{size:,}: seeded at {seeded['products_per_s']:.0f}/s; stats {stats}")
         stopping = time.perf_counter()
-    finally:
-        service.stop()
+    except BaseException:
+        service.stop(grace_s=5.0)  # interrupted: do not wait for an import in progress
+        raise
+    service.stop()
     stop_s = time.perf_counter() - stopping
     ids, matrix = read_vectors(data_dir / "products.db")
     parity = embedding_parity(data_dir / "products.db")
@@ -119,8 +121,10 @@ def _run_size(
             rate=args.rate,
             log=_log,
         )
-    finally:
-        service.stop()
+    except BaseException:
+        service.stop(grace_s=5.0)
+        raise
+    service.stop()
     profile = None
     if not args.no_profile:
         _log(f"{size:,}: profiling semantic search in-process")

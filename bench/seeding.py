@@ -60,9 +60,13 @@ def seed(
                 flush=True,
             )
 
-    with httpx.Client(base_url=service.url, timeout=1800.0) as client, ThreadPoolExecutor(in_flight) as pool:
-        for future in [pool.submit(post, client, n) for n in range(len(chunks))]:
-            future.result()
+    with httpx.Client(base_url=service.url, timeout=1800.0) as client:
+        pool = ThreadPoolExecutor(in_flight)
+        try:
+            for future in [pool.submit(post, client, n) for n in range(len(chunks))]:
+                future.result()
+        finally:  # on SIGTERM or a failed chunk, do not wait for the queued chunks
+            pool.shutdown(wait=False, cancel_futures=True)
     wall = time.perf_counter() - started
     print(file=sys.stderr)
     cpu = {"service": service.cpu_seconds() - cpu0[0], "emulator": emulator.cpu_seconds() - cpu0[1]}

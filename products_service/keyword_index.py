@@ -129,6 +129,11 @@ class KeywordIndex:
         )
         return ranked[:k]
 
+    def compile_all(self) -> None:
+        """Compile every term's arrays now, so the first searches after a start do not pay for it."""
+        for term in self._postings:
+            self._arrays(term)
+
     def _arrays(self, term: str) -> tuple[np.ndarray, np.ndarray]:
         compiled = self._compiled.get(term)
         if compiled is None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,9 +27,18 @@ from products_service.vector_index import IndexConfig
 from shared.openai_client import create_openai_client
 from shared.tasks import TaskOwner
 
-__all__ = ["Runtime"]
+__all__ = ["Runtime", "settle_heap"]
 
 _log = logging.getLogger(__name__)
+
+
+def settle_heap() -> None:
+    """Collect once, then move what survives out of the collector's sight. The catalog and its indexes
+    are millions of long-lived objects; without this, full collections during requests paused a
+    100k-product service for ~390 ms at a time (the bench's p99)."""
+    gc.unfreeze()
+    gc.collect()
+    gc.freeze()
 
 
 def _observe_index(catalog: Catalog) -> None:
@@ -103,6 +113,8 @@ class Runtime:
         if self.settings.seed_if_empty and await self.catalog.count() == 0:
             await self.seed(DEFAULT_CATALOG)
         outcome = await self.catalog.sync_indexes()
+        self.catalog.indexes.keyword.compile_all()
+        settle_heap()
         _log.info(
             "catalog ready: %d products, vector index %s",
             len(self.catalog.indexes.keyword),

@@ -47,7 +47,7 @@ class ProductsSettings(ServiceSettings):
     hnsw_ef_construction: int = Field(
         80, ge=8, validation_alias=_env("INDEX_HNSW_EF_CONSTRUCTION", "hnsw_ef_construction")
     )
-    hnsw_ef_search: int = Field(96, ge=8, validation_alias=_env("INDEX_HNSW_EF_SEARCH", "hnsw_ef_search"))
+    hnsw_ef_search: int = Field(128, ge=8, validation_alias=_env("INDEX_HNSW_EF_SEARCH", "hnsw_ef_search"))
     index_save_delay_s: float = Field(
         5.0, ge=0, validation_alias=_env("INDEX_SAVE_DELAY_S", "index_save_delay_s")
     )

@@ -34,7 +34,7 @@ class IndexConfig:
     hnsw_threshold: int = 50_000
     hnsw_m: int = 32
     ef_construction: int = 80
-    ef_search: int = 96
+    ef_search: int = 128
 
 
 faiss.omp_set_num_threads(_SEARCH_THREADS)

@@ -18,3 +18,14 @@ def test_bm25_ranks_term_matches_and_forgets_removed() -> None:
     index.upsert(3, "a stove windscreen")
     assert index.search("tent", 5) == []
     assert len(index) == 2
+
+
+def test_compiled_terms_follow_later_writes() -> None:
+    index = KeywordIndex()
+    index.upsert(1, "tent stakes")
+    index.upsert(2, "stove")
+    index.compile_all()
+    assert [pid for pid, _ in index.search("tent", 5)] == [1]
+    index.upsert(3, "dome tent")
+    index.remove(1)
+    assert [pid for pid, _ in index.search("tent", 5)] == [3]

@@ -47,7 +47,7 @@ class EmulatorSettings(ServiceSettings):
         validation_alias=_env("EMULATOR_EXTRA_DEPLOYMENTS", "extra_deployments"),
     )
     embed_batch_size: int = Field(
-        64, ge=1, le=2048, validation_alias=_env("EMULATOR_EMBED_BATCH_SIZE", "embed_batch_size")
+        8, ge=1, le=2048, validation_alias=_env("EMULATOR_EMBED_BATCH_SIZE", "embed_batch_size")
     )
     embed_threads: int = Field(2, ge=1, validation_alias=_env("EMULATOR_EMBED_THREADS", "embed_threads"))
     fault_rate_limit_every: int = Field(
