@@ -3,19 +3,16 @@
 from __future__ import annotations
 
 import contextlib
-import socket
-import threading
-import time
 from collections.abc import AsyncIterator, Callable, Iterator
 from typing import Any
 
 import pytest
-import uvicorn
 from openai import AsyncAzureOpenAI
 
 from orchestrator.emulators.azure_openai.app import create_app
 from orchestrator.emulators.azure_openai.embedder import LocalEmbedder, get_embedder
 from orchestrator.emulators.azure_openai.settings import EmulatorSettings
+from tests.servers import serving as serve_app
 
 API_VERSION = "2024-10-21"
 CHAT = "gpt-4o-mini"
@@ -46,28 +43,8 @@ def emulator_settings(**overrides: Any) -> EmulatorSettings:
 @contextlib.contextmanager
 def serving(settings: EmulatorSettings, embedder: LocalEmbedder) -> Iterator[str]:
     """Run the emulator app in uvicorn on a background thread; yield its base URL."""
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.bind(("127.0.0.1", 0))
-    sock.listen(128)
-    port = sock.getsockname()[1]
-    config = uvicorn.Config(
-        create_app(settings, embedder=embedder), log_config=None, access_log=False, lifespan="on"
-    )
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 15
-    while not server.started:
-        if not thread.is_alive() or time.monotonic() > deadline:
-            sock.close()
-            raise RuntimeError("the emulator did not start")
-        time.sleep(0.01)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(15)
-        sock.close()
+    with serve_app(create_app(settings, embedder=embedder), ready_timeout_s=15) as url:
+        yield url
 
 
 def client_for(url: str, api_key: str = "any-key", **kwargs: Any) -> AsyncAzureOpenAI:
