@@ -7,9 +7,21 @@ from dataclasses import dataclass
 from pydantic import AliasChoices, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-__all__ = ["OpenAIEndpoint", "ServiceSettings", "parse_connection_string"]
+__all__ = ["OpenAIEndpoint", "ServiceSettings", "parse_connection_string", "real_secret"]
 
 _PLACEHOLDERS = {"changeme", "change-me", "changethis", "your-key", "<your-key>", "xxx", "secret"}
+
+
+def real_secret(value: SecretStr | None) -> SecretStr | None:
+    """A secret as configured: blank means unset, and a placeholder (`changeme`) is refused."""
+    if value is None:
+        return None
+    secret = value.get_secret_value().strip()
+    if not secret:
+        return None
+    if secret.lower() in _PLACEHOLDERS:
+        raise ValueError("is a placeholder, not a real secret")
+    return value
 
 
 @dataclass(frozen=True)
@@ -79,14 +91,7 @@ class ServiceSettings(BaseSettings):
     @field_validator("azure_openai_api_key", "openai_connection_string", mode="after")
     @classmethod
     def _refuse_placeholders(cls, value: SecretStr | None) -> SecretStr | None:
-        if value is None:
-            return None
-        secret = value.get_secret_value().strip()
-        if not secret:
-            return None
-        if secret.lower() in _PLACEHOLDERS:
-            raise ValueError("is a placeholder, not a real secret")
-        return value
+        return real_secret(value)
 
     @field_validator("openai_connection_string", mode="after")
     @classmethod

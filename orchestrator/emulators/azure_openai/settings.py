@@ -7,14 +7,13 @@ from typing import Annotated, Literal, Self, get_args
 from pydantic import AliasChoices, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import NoDecode
 
-from shared.settings import ServiceSettings
+from shared.settings import ServiceSettings, real_secret
 
 __all__ = ["DeploymentKind", "EmulatorSettings", "parse_deployments"]
 
 DeploymentKind = Literal["chat", "embeddings", "realtime"]
 
 _KINDS: tuple[str, ...] = get_args(DeploymentKind)
-_PLACEHOLDERS = {"changeme", "change-me", "changethis", "your-key", "<your-key>", "xxx", "secret"}
 
 
 def _env(name: str, field: str) -> AliasChoices:
@@ -66,11 +65,7 @@ class EmulatorSettings(ServiceSettings):
     @field_validator("api_key", mode="after")
     @classmethod
     def _refuse_placeholder_key(cls, value: SecretStr | None) -> SecretStr | None:
-        if value is None or not value.get_secret_value().strip():
-            return None
-        if value.get_secret_value().strip().lower() in _PLACEHOLDERS:
-            raise ValueError("is a placeholder, not a real key")
-        return value
+        return real_secret(value)
 
     @field_validator("extra_deployments", mode="before")
     @classmethod
