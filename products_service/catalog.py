@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from products_service.db import Product, ProductEmbedding, utcnow
 from products_service.embedding import Embedder, content_hash, product_text
 from products_service.errors import Conflict, NotFound
+from products_service.heap import BIG_WRITE, settle_heap
 from products_service.indexes import SearchIndexes
 from products_service.schemas import ImportReport, ProductCreate, ProductPublic, ProductUpdate, SearchFilters
 from shared.tasks import TaskOwner
@@ -188,6 +189,8 @@ class Catalog:
             break
         else:
             raise Conflict("the products changed under this write several times; try again")
+        if len(rows) >= BIG_WRITE:
+            settle_heap()
         self._schedule_save()
         return report, products
 

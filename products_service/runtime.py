@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import gc
 import logging
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from products_service.catalog import Catalog
 from products_service.db import Base, create_engine, create_session_factory, instrument_engine
 from products_service.embedding import Embedder
+from products_service.heap import settle_heap
 from products_service.importer import parse_catalog
 from products_service.indexes import SearchIndexes
 from products_service.recommend import Recommender
@@ -27,18 +27,9 @@ from products_service.vector_index import IndexConfig
 from shared.openai_client import create_openai_client
 from shared.tasks import TaskOwner
 
-__all__ = ["Runtime", "settle_heap"]
+__all__ = ["Runtime"]
 
 _log = logging.getLogger(__name__)
-
-
-def settle_heap() -> None:
-    """Collect once, then move what survives out of the collector's sight. The catalog and its indexes
-    are millions of long-lived objects; without this, full collections during requests paused a
-    100k-product service for ~390 ms at a time (the bench's p99)."""
-    gc.unfreeze()
-    gc.collect()
-    gc.freeze()
 
 
 def _observe_index(catalog: Catalog) -> None:

@@ -8,7 +8,6 @@ from pydantic import BaseModel
 from products_service.deps import RuntimeDep, StaffOnly
 from products_service.errors import ImportInvalid
 from products_service.importer import parse_catalog
-from products_service.runtime import settle_heap
 from products_service.schemas import ImportReport
 
 __all__ = ["router"]
@@ -67,8 +66,6 @@ async def import_catalog(
             raise ImportTooLarge(f"the file exceeds {limit} bytes", rows=[])
     products = parse_catalog(bytes(body), content_type=request.headers.get("content-type", ""))
     report, _ = await runtime.catalog.upsert_many(products, replace=replace)
-    if len(products) >= 1000:
-        settle_heap()
     return report
 
 
