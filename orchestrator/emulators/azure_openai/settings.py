@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 from typing import Annotated, Literal, Self, get_args
 
 from pydantic import AliasChoices, Field, SecretStr, field_validator, model_validator
@@ -35,6 +36,15 @@ def parse_deployments(value: str) -> dict[str, DeploymentKind]:
     return deployments
 
 
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
 class EmulatorSettings(ServiceSettings):
     """Where the emulator listens, which deployments it serves, and its fault switches."""
 
@@ -62,6 +72,13 @@ class EmulatorSettings(ServiceSettings):
         0, ge=0, validation_alias=_env("EMULATOR_FAULT_ERROR_EVERY", "fault_error_rate_every")
     )
 
+    fault_session_expire_s: float = Field(
+        0, ge=0, validation_alias=_env("EMULATOR_FAULT_SESSION_EXPIRE_S", "fault_session_expire_s")
+    )
+    fault_drop_after_events: int = Field(
+        0, ge=0, validation_alias=_env("EMULATOR_FAULT_DROP_AFTER_EVENTS", "fault_drop_after_events")
+    )
+
     @field_validator("api_key", mode="after")
     @classmethod
     def _refuse_placeholder_key(cls, value: SecretStr | None) -> SecretStr | None:
@@ -79,6 +96,21 @@ class EmulatorSettings(ServiceSettings):
             if base.get(name, kind) != kind:
                 raise ValueError(f"extra deployment {name!r} is already the {base[name]} deployment")
         return self
+
+    @model_validator(mode="after")
+    def _key_beyond_loopback(self) -> Self:
+        if self.api_key is None and not _is_loopback(self.host):
+            raise ValueError(
+                f"EMULATOR_HOST={self.host} listens beyond this machine: set EMULATOR_API_KEY so only"
+                " clients with the key get in (any key is accepted only on loopback)"
+            )
+        return self
+
+    def realtime_session_limit_s(self, *, ga: bool) -> float:
+        """A realtime session's lifetime: Azure's (30 min preview, 60 GA) unless a fault sets it."""
+        if self.fault_session_expire_s:
+            return self.fault_session_expire_s
+        return 3600.0 if ga else 1800.0
 
     def _base_deployments(self) -> dict[str, DeploymentKind]:
         return {

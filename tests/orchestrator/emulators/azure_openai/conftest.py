@@ -11,6 +11,7 @@ from openai import AsyncAzureOpenAI
 
 from orchestrator.emulators.azure_openai.app import create_app
 from orchestrator.emulators.azure_openai.embedder import LocalEmbedder, get_embedder
+from orchestrator.emulators.azure_openai.realtime.models import VoiceModels, load_voice_models
 from orchestrator.emulators.azure_openai.settings import EmulatorSettings
 from tests.servers import serving as serve_app
 
@@ -41,9 +42,9 @@ def emulator_settings(**overrides: Any) -> EmulatorSettings:
 
 
 @contextlib.contextmanager
-def serving(settings: EmulatorSettings, embedder: LocalEmbedder) -> Iterator[str]:
+def serving(settings: EmulatorSettings, embedder: LocalEmbedder, voice: VoiceModels) -> Iterator[str]:
     """Run the emulator app in uvicorn on a background thread; yield its base URL."""
-    with serve_app(create_app(settings, embedder=embedder), ready_timeout_s=15) as url:
+    with serve_app(create_app(settings, embedder=embedder, voice=voice), ready_timeout_s=15) as url:
         yield url
 
 
@@ -60,19 +61,25 @@ def emulator_embedder() -> LocalEmbedder:
 
 
 @pytest.fixture(scope="session")
-def emulator_url(emulator_embedder: LocalEmbedder) -> Iterator[str]:
+def voice_models(emulator_embedder: LocalEmbedder) -> VoiceModels:
+    """Whisper, Piper and the intent router, loaded once for every test that serves the emulator."""
+    return load_voice_models(emulator_embedder)
+
+
+@pytest.fixture(scope="session")
+def emulator_url(emulator_embedder: LocalEmbedder, voice_models: VoiceModels) -> Iterator[str]:
     """One emulator with default settings (no key, no faults) for the whole session."""
-    with serving(emulator_settings(), emulator_embedder) as url:
+    with serving(emulator_settings(), emulator_embedder, voice_models) as url:
         yield url
 
 
 @pytest.fixture
-def serve(emulator_embedder: LocalEmbedder) -> Iterator[Serve]:
+def serve(emulator_embedder: LocalEmbedder, voice_models: VoiceModels) -> Iterator[Serve]:
     """Start an emulator with these setting overrides; it stops after the test."""
     with contextlib.ExitStack() as stack:
 
         def start(**overrides: Any) -> str:
-            return stack.enter_context(serving(emulator_settings(**overrides), emulator_embedder))
+            return stack.enter_context(serving(emulator_settings(**overrides), emulator_embedder, voice_models))
 
         yield start
 

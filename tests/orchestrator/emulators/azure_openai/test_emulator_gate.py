@@ -109,7 +109,7 @@ async def test_ops_endpoints_skip_faults_and_keys(serve: Any) -> None:
     assert health.status_code == 200
     assert health.json()["service"] == "azure-openai-emulator"
     assert ready.status_code == 200
-    assert ready.json()["checks"] == {"embedder": "ok"}
+    assert ready.json()["checks"] == {"embedder": "ok", "voice models": "ok"}
 
 
 async def test_ready_is_503_before_startup(emulator_embedder: LocalEmbedder) -> None:

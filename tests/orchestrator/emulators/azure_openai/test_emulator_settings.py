@@ -58,3 +58,16 @@ def test_placeholder_key_is_refused_and_blank_means_none() -> None:
     with pytest.raises(ValidationError):
         EmulatorSettings(api_key="changeme")
     assert EmulatorSettings(api_key="  ").api_key is None
+
+
+def test_listening_beyond_loopback_needs_a_key() -> None:
+    with pytest.raises(ValidationError, match="EMULATOR_API_KEY"):
+        EmulatorSettings(host="0.0.0.0", api_key=None)
+    assert EmulatorSettings(host="0.0.0.0", api_key="a-real-key-123").host == "0.0.0.0"
+    assert EmulatorSettings(host="::1", api_key=None).api_key is None
+
+
+def test_realtime_sessions_live_as_long_as_azures_unless_a_fault_says_otherwise() -> None:
+    settings = EmulatorSettings()
+    assert (settings.realtime_session_limit_s(ga=False), settings.realtime_session_limit_s(ga=True)) == (1800, 3600)
+    assert EmulatorSettings(fault_session_expire_s=2).realtime_session_limit_s(ga=True) == 2
