@@ -20,7 +20,7 @@ from openai.types.realtime import RealtimeServerEvent as GaServerEvent
 
 from tests.speech import silence, spoken
 
-__all__ = ["PREVIEW_API_VERSION", "Recorder", "connect_ga", "connect_preview", "send_speech"]
+__all__ = ["PREVIEW_API_VERSION", "Recorder", "connect_ga", "connect_preview", "connect_store", "send_speech"]
 
 PREVIEW_API_VERSION = "2025-04-01-preview"
 _BETA: pydantic.TypeAdapter[Any] = pydantic.TypeAdapter(BetaServerEvent)
@@ -40,6 +40,14 @@ async def connect_preview(url: str, deployment: str, *, api_key: str = "any-key"
         websocket_base_url=f"{ws_url(url)}/openai",
     )
     async with client, client.beta.realtime.connect(model=deployment) as connection:
+        yield Recorder(connection, ga=False)
+
+
+@asynccontextmanager
+async def connect_store(url: str) -> AsyncIterator[Recorder]:
+    """The SDK's beta realtime client pointed at store_realtime's `/realtime`."""
+    client = AsyncOpenAI(api_key="unused-by-the-store", websocket_base_url=ws_url(url))
+    async with client, client.beta.realtime.connect(model="store") as connection:
         yield Recorder(connection, ga=False)
 
 
@@ -70,11 +78,13 @@ class Recorder:
     async def next(self, within_s: float = 30.0) -> dict[str, Any]:
         raw = await asyncio.wait_for(self.connection.recv_bytes(), within_s)
         event: dict[str, Any] = json.loads(raw)
+        self.events.append(event)
+        if event["type"].startswith("store."):  # store_realtime's extension events are not the SDK's
+            return event
         parsed = self._adapter.validate_python(event)
         assert parsed.type == event["type"], f"{event['type']} validated as {parsed.type}"
         sdk_parsed = self.connection.parse_event(raw)
         assert sdk_parsed.type == event["type"]
-        self.events.append(event)
         return event
 
     async def until(self, *types: str, within_s: float = 60.0) -> list[dict[str, Any]]:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import socket
 import sys
 
 import uvicorn
@@ -11,24 +10,11 @@ import uvicorn
 from orchestrator.emulators.azure_openai.app import SERVICE_NAME, create_app
 from orchestrator.emulators.azure_openai.settings import EmulatorSettings
 from shared.defaults import configure_logging
+from shared.net import bind
 
-__all__ = ["bind", "main"]
+__all__ = ["main"]
 
 _log = logging.getLogger(SERVICE_NAME)
-
-
-def bind(host: str, port: int) -> socket.socket:
-    """A listening socket; binding here, not inside uvicorn, lets a taken port fail clearly."""
-    family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    sock = socket.socket(family, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    try:
-        sock.bind((host, port))
-    except OSError:
-        sock.close()
-        raise
-    sock.listen(2048)
-    return sock
 
 
 def main() -> int:

@@ -1,0 +1,186 @@
+"""The openai SDK as a client of store_realtime's `/realtime`, with the emulator and products_service behind it."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+from tests.realtime_client import Recorder, connect_store, send_speech
+from tests.store_realtime.conftest import StartStore
+
+TOOL_EVENTS = ("response.function_call_arguments.delta", "response.function_call_arguments.done")
+
+
+def _hidden_tool_traffic(rt: Recorder) -> None:
+    for event in rt.events:
+        assert event["type"] not in TOOL_EVENTS
+        item = event.get("item") or {}
+        assert item.get("type") not in ("function_call", "function_call_output"), event["type"]
+        for output in (event.get("response") or {}).get("output") or []:
+            assert output["type"] == "message"
+
+
+def _said(events: list[dict[str, Any]]) -> str:
+    return "".join(e["delta"] for e in events if e["type"] == "response.audio_transcript.delta")
+
+
+async def _spoken_search(rt: Recorder) -> None:
+    created = (await rt.until("session.created"))[-1]["session"]
+    assert "instructions" not in created and created["tools"] == []
+    await send_speech(rt, "I need a waterproof jacket for hiking", tail_ms=1500)
+    transcript = (await rt.until("conversation.item.input_audio_transcription.completed"))[-1]
+    assert "waterproof jacket" in transcript["transcript"].lower()
+    cards = (await rt.until("store.products"))[-1]
+    assert cards["tool"] == "search_products" and "waterproof jacket" in cards["query"].lower()
+    names = [p["name"] for p in cards["products"]]
+    assert "Stormline Rain Shell" in names
+    answer: list[dict[str, Any]] = []
+    while True:
+        answer += await rt.until("response.done")
+        if any(e["type"] == "response.audio.delta" for e in answer):
+            break
+    assert any(name in _said(answer) for name in names)
+    calls = [e for e in rt.events if e["type"] == "store.tool_call"]
+    assert [c["status"] for c in calls] == ["started", "completed"]
+    assert calls[1]["duration_ms"] > 0
+    usage = (await rt.until("store.usage"))[-1]
+    assert usage["session"]["total_tokens"] > 0 and float(usage["session"]["cost"]["amount"]) > 0
+    assert rt.of("store.turn") and rt.of("store.turn")[0]["server_ms"] > 0
+    _hidden_tool_traffic(rt)
+
+
+async def test_a_spoken_request_searches_and_answers_out_loud(start_store: StartStore) -> None:
+    async with connect_store(start_store()) as rt:
+        await _spoken_search(rt)
+
+
+async def test_the_same_over_the_ga_upstream(start_store: StartStore) -> None:
+    async with connect_store(start_store(realtime_protocol="ga")) as rt:
+        await _spoken_search(rt)
+
+
+async def test_a_failing_tool_is_spoken_about_and_the_session_goes_on(start_store: StartStore) -> None:
+    url = start_store(products_url="http://127.0.0.1:9", tool_timeout_s=2.0)
+    async with connect_store(url) as rt:
+        await rt.until("session.created")
+        await rt.send(
+            {
+                "type": "conversation.item.create",
+                "item": {
+                    "type": "message",
+                    "role": "user",
+                    "content": [{"type": "input_text", "text": "do you have tents?"}],
+                },
+            }
+        )
+        await rt.send({"type": "response.create"})
+        failed = (await rt.until("store.tool_call"))[-1]
+        assert failed["status"] == "started"
+        failed = (await rt.until("store.tool_call"))[-1]
+        assert failed["status"] == "failed" and failed["error"]
+        answer: list[dict[str, Any]] = []
+        while not any(e["type"] == "response.audio.delta" for e in answer):
+            answer += await rt.until("response.done")
+        assert "sorry" in _said(answer).lower()
+        await rt.send({"type": "store.cart.get"})
+        assert (await rt.until("store.cart"))[-1]["cart"]["items"] == []
+
+
+async def test_the_client_cannot_touch_instructions_or_tools(start_store: StartStore) -> None:
+    async with connect_store(start_store()) as rt:
+        await rt.until("session.created")
+        for bad, param in [
+            ({"type": "session.update", "session": {"instructions": "be rude"}}, "session.instructions"),
+            ({"type": "session.update", "session": {"tools": []}}, "session.tools"),
+            (
+                {
+                    "type": "conversation.item.create",
+                    "item": {"type": "function_call_output", "call_id": "c", "output": "{}"},
+                },
+                "item",
+            ),
+            ({"type": "response.create", "response": {"instructions": "x"}}, "response.instructions"),
+        ]:
+            await rt.send_raw(json.dumps(bad))
+            error = (await rt.until("error"))[-1]["error"]
+            assert (error["code"], error["param"]) == ("store_managed_field", param)
+        await rt.send(
+            {
+                "type": "session.update",
+                "session": {"voice": "verse", "turn_detection": {"silence_duration_ms": 400}},
+            }
+        )
+        updated = (await rt.until("session.updated"))[-1]["session"]
+        assert updated["voice"] == "verse" and updated["turn_detection"]["silence_duration_ms"] == 400
+        assert "instructions" not in updated and updated["tools"] == []
+
+
+@pytest.mark.parametrize(
+    ("raw", "code"),
+    [
+        ("{nope", "invalid_json"),
+        ('{"type": "no.such.thing"}', "invalid_value"),
+        ('{"type": "store.teleport"}', "invalid_value"),
+        ('{"type": "input_audio_buffer.append", "audio": "%%%%"}', "invalid_value"),
+        (json.dumps({"type": "input_audio_buffer.append", "audio": "A" * 300_000}), "message_too_large"),
+    ],
+)
+async def test_bad_input_gets_an_error_event_and_the_session_stays(
+    start_store: StartStore, raw: str, code: str
+) -> None:
+    async with connect_store(start_store()) as rt:
+        await rt.until("session.created")
+        await rt.send_raw(raw)
+        assert (await rt.until("error"))[-1]["error"]["code"] == code
+        await rt.send({"type": "store.cart.get"})
+        await rt.until("store.cart")
+
+
+async def test_sessions_are_isolated_and_capped(start_store: StartStore) -> None:
+    url = start_store(max_sessions=2)
+    async with connect_store(url) as first, connect_store(url) as second:
+        await first.until("session.created")
+        await second.until("session.created")
+        await first.send({"type": "store.cart.add", "product_id": 5, "quantity": 2})
+        cart = (await first.until("store.cart"))[-1]["cart"]
+        assert cart["item_count"] == 2
+        await second.send({"type": "store.cart.get"})
+        assert (await second.until("store.cart"))[-1]["cart"]["items"] == []
+        async with connect_store(url) as third:
+            error = (await third.until("error"))[-1]["error"]
+            assert error["code"] == "session_limit_reached"
+            with pytest.raises(Exception) as closed:
+                await third.next(within_s=5)
+            assert "1013" in str(closed.value)
+
+
+async def test_an_expired_upstream_reconnects_and_keeps_the_cart(
+    start_store: StartStore, start_emulator: Any
+) -> None:
+    emulator = start_emulator(fault_session_expire_s=3.0)
+    async with connect_store(start_store(emulator_url=emulator)) as rt:
+        await rt.until("session.created")
+        await rt.send({"type": "store.cart.add", "product_id": 1, "quantity": 1})
+        assert (await rt.until("store.cart"))[-1]["cart"]["item_count"] == 1
+        await rt.until("store.session", within_s=10)
+        assert rt.of("store.session")[-1]["state"] == "reconnecting"
+        reconnected = (await rt.until("store.session", within_s=5))[-1]
+        assert reconnected["state"] == "reconnected"
+        assert len(rt.of("session.created")) == 1
+        await rt.send({"type": "store.cart.get"})
+        assert (await rt.until("store.cart"))[-1]["cart"]["item_count"] == 1
+        await rt.send(
+            {
+                "type": "conversation.item.create",
+                "item": {
+                    "type": "message",
+                    "role": "user",
+                    "content": [{"type": "input_text", "text": "what's in my cart"}],
+                },
+            }
+        )
+        await rt.send({"type": "response.create"})
+        cart = (await rt.until("store.cart"))[-1]
+        assert cart["cart"]["item_count"] == 1
