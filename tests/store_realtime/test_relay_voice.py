@@ -1,7 +1,8 @@
-"""The openai SDK as a client of store_realtime's `/realtime`, with the emulator and products_service behind it."""
+"""The openai SDK as a client of store_realtime's `/realtime`; the emulator and products_service behind it."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 from typing import Any
 
@@ -184,3 +185,63 @@ async def test_an_expired_upstream_reconnects_and_keeps_the_cart(
         await rt.send({"type": "response.create"})
         cart = (await rt.until("store.cart"))[-1]
         assert cart["cart"]["item_count"] == 1
+
+
+def _typed(text: str) -> dict[str, Any]:
+    return {
+        "type": "conversation.item.create",
+        "item": {"type": "message", "role": "user", "content": [{"type": "input_text", "text": text}]},
+    }
+
+
+async def test_barge_in_cancels_and_truncates_no_further_than_was_sent(
+    start_store: StartStore, start_emulator: Any
+) -> None:
+    slow = start_store(emulator_url=start_emulator(fault_latency_ms=1500))
+    async with connect_store(slow) as rt:
+        await rt.until("session.created")
+        await rt.send(_typed("hello there"))
+        await rt.send({"type": "response.create"})
+        await rt.until("response.created")
+        await send_speech(rt, "thank you", lead_ms=100, tail_ms=100)
+        done = (await rt.until("response.done"))[-1]["response"]
+        assert done["status"] == "cancelled" and done["status_details"]["reason"] == "turn_detected"
+
+    async with connect_store(start_store()) as rt:
+        await rt.until("session.created")
+        await rt.send(_typed("hello there"))
+        await rt.send({"type": "response.create"})
+        events = await rt.until("response.done")
+        item = events[-1]["response"]["output"][0]
+        sent_ms = sum(len(e["delta"]) * 3 // 4 for e in events if e["type"] == "response.audio.delta") / 48
+        assert sent_ms > 300
+        await rt.send(
+            {
+                "type": "conversation.item.truncate",
+                "item_id": item["id"],
+                "content_index": 0,
+                "audio_end_ms": int(sent_ms) + 10_000,
+            }
+        )
+        truncated = (await rt.until("conversation.item.truncated"))[-1]
+        assert truncated["audio_end_ms"] <= sent_ms
+        assert not rt.of("error")
+
+
+async def test_a_dropped_upstream_reconnects_within_two_seconds(
+    start_store: StartStore, start_emulator: Any
+) -> None:
+    flaky = start_store(emulator_url=start_emulator(fault_drop_after_events=8))
+    async with connect_store(flaky) as rt:
+        await rt.until("session.created")
+        await rt.send({"type": "store.cart.add", "product_id": 1, "quantity": 1})
+        await rt.until("store.cart")
+        await rt.send(_typed("hello there"))
+        await rt.send({"type": "response.create"})
+        reconnecting = (await rt.until("store.session", within_s=10))[-1]
+        assert reconnecting["state"] == "reconnecting"
+        started = asyncio.get_running_loop().time()
+        assert (await rt.until("store.session", within_s=5))[-1]["state"] == "reconnected"
+        assert asyncio.get_running_loop().time() - started < 2.0
+        await rt.send({"type": "store.cart.get"})
+        assert (await rt.until("store.cart"))[-1]["cart"]["item_count"] == 1

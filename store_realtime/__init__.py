@@ -1,0 +1,1 @@
+"""store_realtime: the store's web page, the realtime voice relay and the shopping tools."""
