@@ -245,3 +245,25 @@ async def test_a_dropped_upstream_reconnects_within_two_seconds(
         assert asyncio.get_running_loop().time() - started < 2.0
         await rt.send({"type": "store.cart.get"})
         assert (await rt.until("store.cart"))[-1]["cart"]["item_count"] == 1
+
+
+async def test_audio_dump_writes_both_sides_as_wav(start_store: StartStore, tmp_path: Any) -> None:
+    import wave
+
+    async with connect_store(start_store(audio_dump_dir=tmp_path)) as rt:
+        await rt.until("session.created")
+        await send_speech(rt, "hello there", tail_ms=1200)
+        answer: list[dict[str, Any]] = []
+        while not any(e["type"] == "response.audio.delta" for e in answer):
+            answer += await rt.until("response.done")
+    for _ in range(50):
+        if len(list(tmp_path.glob("*.wav"))) == 2:
+            break
+        await asyncio.sleep(0.1)
+    heard = next(tmp_path.glob("*-input.wav"))
+    said = next(tmp_path.glob("*-output.wav"))
+    await asyncio.sleep(0.5)
+    with wave.open(str(heard)) as wav:
+        assert wav.getframerate() == 24000 and wav.getnframes() / 24000 > 1.5
+    with wave.open(str(said)) as wav:
+        assert wav.getnframes() / 24000 > 0.3
