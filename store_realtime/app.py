@@ -129,6 +129,7 @@ def create_app(
         app.state.active_sessions += 1
         meters: Meters = app.state.meters
         meters.sessions.add(1)
+        meters.sessions_started.add(1)
         channel = _PageChannel(websocket)
         tools = ToolRunner(app.state.products, Cart(), timeout_s=settings.tool_timeout_s)
         session = RelaySession(

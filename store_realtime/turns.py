@@ -42,6 +42,13 @@ class Meters:
             "store.sessions.active", description="Open voice sessions"
         )
         self.reconnects = meter.create_counter("store.upstream.reconnects", description="Upstream reconnects")
+        self.sessions_started = meter.create_counter("store.sessions.started", description="Voice sessions opened")
+        self.session_tokens = meter.create_histogram(
+            "store.session.tokens", unit="{token}", description="Tokens used by one voice session"
+        )
+        self.session_cost = meter.create_histogram(
+            "store.session.cost", unit="{currency}", description="Cost of one voice session"
+        )
 
 
 def cost_of(usage: dict[str, Any], prices: Prices) -> Decimal:
@@ -122,6 +129,9 @@ class TurnTracker:
         return report
 
     def close(self) -> None:
+        """The session is over: record its totals and end any open turn."""
+        self._meters.session_tokens.record(self.input_tokens + self.output_tokens)
+        self._meters.session_cost.record(float(self.cost), {"currency": self._prices.currency})
         if self._span is not None:
             self._span.end()
             self._span = None
