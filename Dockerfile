@@ -10,5 +10,6 @@ RUN pip install --no-cache-dir -r requirements.lock \
 COPY shared ./shared
 COPY products_service ./products_service
 COPY orchestrator ./orchestrator
+COPY store_realtime ./store_realtime
 USER store
 ENV PRODUCTS_DATA_DIR=/data

@@ -35,7 +35,7 @@ def config() -> dict[str, Any]:
 
 def test_compose_file_is_valid_and_wires_the_services() -> None:
     services = config()["services"]
-    assert set(services) >= {"postgres", "emulator", "products", "aspire-dashboard"}
+    assert set(services) >= {"postgres", "emulator", "products", "store", "aspire-dashboard"}
     products = services["products"]
     assert products["command"] == ["python", "-m", "products_service"]
     assert services["emulator"]["command"] == ["python", "-m", "orchestrator.emulators.azure_openai"]
@@ -45,7 +45,7 @@ def test_compose_file_is_valid_and_wires_the_services() -> None:
     assert env["AI_embeddingsDeploymentName"] == "text-embedding-ada-002"
     assert env["DATABASE_URL"].startswith("postgresql+asyncpg://store:pw@postgres:5432/")
     assert env["AZURE_OPENAI_ENDPOINT"] == "http://emulator:8089"
-    assert all("healthcheck" in services[name] for name in ("postgres", "emulator", "products"))
+    assert all("healthcheck" in services[name] for name in ("postgres", "emulator", "products", "store"))
     assert all(p.startswith("127.0.0.1:") for s in services.values() for p in map(str, s.get("ports", [])))
 
 
@@ -59,3 +59,29 @@ def test_secrets_must_be_given(missing: str) -> None:
 def test_image_runs_as_a_non_root_user() -> None:
     dockerfile = (ROOT / "Dockerfile").read_text()
     assert "\nUSER store\n" in dockerfile
+
+
+# Where the containers differ from the orchestrator's processes by design: the emulator is the endpoint
+# (it takes EMULATOR_API_KEY instead of a client key), and OTLP goes to the Aspire dashboard container.
+_BY_DESIGN = {"emulator": {"AZURE_OPENAI_ENDPOINT", "AZURE_OPENAI_API_KEY"}}
+
+
+def test_containers_mirror_the_orchestrators_description() -> None:
+    from orchestrator.apphost import describe
+
+    system = describe({}, data_dir=Path("/data"), admin_key="x" * 20, dashboard_url="http://dashboard")
+    services = config()["services"]
+    for service in system.services:
+        container = services[service.name]
+        assert container["command"] == ["python", "-m", service.module], service.name
+        env = container["environment"]
+        expected = set(system.env_of(service)) - _BY_DESIGN.get(service.name, set())
+        assert expected <= set(env), f"{service.name} lacks {sorted(expected - set(env))}"
+        assert env[service.port_env] == str(service.port)
+        assert f"127.0.0.1:{service.port}:{service.port}" in [
+            str(p).removesuffix("/tcp") for p in container["ports"]
+        ]
+        assert "healthcheck" in container and service.health in str(container["healthcheck"]["test"])
+        for dependency in service.waits_for:
+            if dependency.name in services and "profiles" not in services[dependency.name]:
+                assert dependency.name in container["depends_on"], service.name
