@@ -35,6 +35,8 @@ const typedText = byId("typed-text");
 const voiceSelect = byId("voice");
 
 let audio = null; // {context, player}: made once, in the first click
+// Microphone frames kept while the session is still connecting (50 ms each: 3 s), sent once it is ready.
+const EARLY_FRAMES = 60;
 let session = null; // {socket, conversation, mic, wantsMic, ready, ended, pendingText}
 
 function activity(state, detail) {
@@ -65,7 +67,7 @@ async function start({ withMic, text } = {}) {
   log.session("connecting");
   audio.player.reset();
   lockVoice(false);
-  const current = { mic: null, wantsMic: withMic, ready: false, ended: null, pendingText: text ?? null };
+  const current = { mic: null, wantsMic: withMic, ready: false, ended: null, pendingText: text ?? null, early: [] };
   current.conversation = new Conversation({
     transcript,
     status,
@@ -93,6 +95,7 @@ async function openMic(current) {
       onFrame: (pcm, level) => {
         status.level(level);
         if (current.ready) current.socket.sendAudio(pcm);
+        else if (current.early.length < EARLY_FRAMES) current.early.push(pcm);
       },
       onEnded: () => {
         if (session === current) stop(MESSAGES.micEnded);
@@ -115,6 +118,7 @@ async function openMic(current) {
 function ready(current) {
   if (session !== current || current.ready) return;
   current.ready = true;
+  for (const pcm of current.early.splice(0)) current.socket.sendAudio(pcm); // words said while connecting
   shop.setConnected(true);
   current.socket.send("store.cart.get", {});
   if (voiceSelect.value && !voiceSelect.disabled) {

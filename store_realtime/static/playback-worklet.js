@@ -30,6 +30,8 @@ class PlaybackProcessor extends AudioWorkletProcessor {
       this.position = 0;
       for (const [itemId, samples] of counts) this.played.set(itemId, samples);
       this.port.postMessage({ type: "flushed", id: message.id, seq: this.lastSeq, played: counts });
+    } else if (message.type === "ping") {
+      this.port.postMessage({ type: "pong" });
     } else if (message.type === "reset") {
       this.queue = [];
       this.position = 0;

@@ -353,7 +353,11 @@ CAPTURE = """async ({ rate, hz }) => {
   tone.connect(new GainNode(context, { gain: 0.5 })).connect(node);
   tone.start();
   await context.startRendering();
-  await new Promise((resolve) => setTimeout(resolve, 100));
+  // Frames arrive as messages after rendering; wait until they stop coming (up to 3 s on a busy machine).
+  for (let waited = 0, seen = -1; waited < 3000 && seen !== frames.length; waited += 100) {
+    seen = frames.length;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
   return frames;
 }"""
 
@@ -365,12 +369,22 @@ PLAYBACK = """async ({ rate }) => {
   });
   node.connect(context.destination);
   const messages = [];
-  node.port.onmessage = (event) => messages.push(event.data);
+  let pong, drained;
+  const ponged = new Promise((resolve) => { pong = resolve; });
+  const done = new Promise((resolve) => { drained = resolve; });
+  node.port.onmessage = (event) => {
+    if (event.data.type === "pong") return pong();
+    messages.push(event.data);
+    if (event.data.type === "drained") drained();
+  };
   const pcm = new Int16Array(12000);
   for (let i = 0; i < pcm.length; i++) pcm[i] = Math.round(16383 * Math.sin((2 * Math.PI * 440 * i) / 24000));
   node.port.postMessage({ type: "push", itemId: "item_a", seq: 1, pcm: pcm.buffer }, [pcm.buffer]);
+  node.port.postMessage({ type: "ping" });
+  // Rendering waits until the worklet has the audio: on a busy machine it could otherwise run first.
+  context.suspend(0).then(async () => { await ponged; await context.resume(); });
   const rendered = await context.startRendering();
-  await new Promise((resolve) => setTimeout(resolve, 100));
+  await Promise.race([done, new Promise((resolve) => setTimeout(resolve, 3000))]);
   return { out: Array.from(rendered.getChannelData(0)), messages };
 }"""
 

@@ -1,4 +1,4 @@
-"""The upstream connection: URL and authentication per protocol, with an Entra token fetched at every connect."""
+"""The upstream connection: URL and authentication per protocol; an Entra token fetched at every connect."""
 
 from __future__ import annotations
 
