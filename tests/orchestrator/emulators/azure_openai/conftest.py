@@ -79,7 +79,9 @@ def serve(emulator_embedder: LocalEmbedder, voice_models: VoiceModels) -> Iterat
     with contextlib.ExitStack() as stack:
 
         def start(**overrides: Any) -> str:
-            return stack.enter_context(serving(emulator_settings(**overrides), emulator_embedder, voice_models))
+            return stack.enter_context(
+                serving(emulator_settings(**overrides), emulator_embedder, voice_models)
+            )
 
         yield start
 

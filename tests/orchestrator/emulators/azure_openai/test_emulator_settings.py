@@ -69,5 +69,8 @@ def test_listening_beyond_loopback_needs_a_key() -> None:
 
 def test_realtime_sessions_live_as_long_as_azures_unless_a_fault_says_otherwise() -> None:
     settings = EmulatorSettings()
-    assert (settings.realtime_session_limit_s(ga=False), settings.realtime_session_limit_s(ga=True)) == (1800, 3600)
+    assert (settings.realtime_session_limit_s(ga=False), settings.realtime_session_limit_s(ga=True)) == (
+        1800,
+        3600,
+    )
     assert EmulatorSettings(fault_session_expire_s=2).realtime_session_limit_s(ga=True) == 2
