@@ -123,6 +123,26 @@ class Catalog:
         known = self.indexes.products
         return {pid: p for pid in ids if (p := known.get(pid)) is not None and where.matches(p)}
 
+    async def current(
+        self, products: dict[int, ProductPublic], where: ProductFilter
+    ) -> dict[int, ProductPublic]:
+        """The same products with price and stock as the database has them now (another replica may have
+        changed them), without those deleted meanwhile or no longer passing the filter."""
+        if not products:
+            return products
+        async with self.sessions() as session:
+            rows = await session.execute(
+                select(Product.id, Product.price, Product.stock).where(Product.id.in_(list(products)))
+            )
+        fresh: dict[int, ProductPublic] = {}
+        for pid, price, stock in rows:
+            product = products[pid]
+            if product.price != price or product.stock != stock:
+                product = product.model_copy(update={"price": price, "stock": stock, "in_stock": stock > 0})
+            if where.matches(product):
+                fresh[pid] = product
+        return fresh
+
     async def search_name(self, term: str, limit: int = 100) -> Sequence[Product]:
         escaped = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
         async with self.sessions() as session:

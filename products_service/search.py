@@ -60,11 +60,14 @@ class SearchEngine:
         return lambda k: self.catalog.indexes.keyword.search(query, k)
 
     async def _ranked(self, ranker: Ranker, top_k: int, where: ProductFilter, kind: str) -> list[Hit]:
-        """Fetch ranked ids, widening the fetch until enough pass the filters or the index ends."""
+        """Fetch ranked ids, widening the fetch until enough pass the filters or the index ends. Prices and
+        stock come from the database: a customer is never told a stale price."""
         fetch = top_k if where == ProductFilter() else top_k * 5
         while True:
             ranked = ranker(fetch)
-            products = self.catalog.lookup([pid for pid, _ in ranked], where)
+            products = await self.catalog.current(
+                self.catalog.lookup([pid for pid, _ in ranked], where), where
+            )
             hits = [
                 Hit(
                     products[pid],

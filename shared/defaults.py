@@ -27,7 +27,7 @@ def configure_logging(level: str) -> None:
         handler._store_default = True  # type: ignore[attr-defined]
         root.addHandler(handler)
     root.setLevel(level.upper())
-    for chatty in ("httpx", "httpx2"):
+    for chatty in ("httpx", "httpx2", "azure"):
         logging.getLogger(chatty).setLevel(max(logging.WARNING, root.level))
 
 

@@ -4,8 +4,10 @@ import json
 
 import httpx
 import pytest
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import create_async_engine
 
-from products_service.settings import DEFAULT_CATALOG
+from products_service.settings import DEFAULT_CATALOG, ProductsSettings
 from tests.products_service.test_products_api import seed
 
 
@@ -68,3 +70,21 @@ async def test_default_catalog_semantic_search_finds_what_keywords_miss(
     assert hybrid["items"][0]["product"]["category"] == "Rain Jackets"
     warm = await search(full_catalog, query="a warm bag for winter camping", mode="semantic", top_k=3)
     assert all(i["product"]["category"] == "Sleeping Bags" for i in warm["items"])
+
+
+async def test_prices_and_stock_come_from_the_database_not_a_stale_copy(
+    products_client: httpx.AsyncClient, products_settings: ProductsSettings
+) -> None:
+    """Another replica (here: a plain SQL update) changed a product: search answers with the new values."""
+    await seed(products_client)
+    engine = create_async_engine(products_settings.effective_database_url)
+    async with engine.begin() as connection:
+        await connection.execute(text("UPDATE products SET stock = 0, price = 9.50 WHERE sku = 'BOOT-0001'"))
+    await engine.dispose()
+    result = await search(products_client, query="waterproof hiking boots", mode="hybrid", top_k=3)
+    boot = next(i["product"] for i in result["items"] if i["product"]["sku"] == "BOOT-0001")
+    assert (boot["price"], boot["stock"], boot["in_stock"]) == ("9.50", 0, False)
+    in_stock = await search(
+        products_client, query="waterproof hiking boots", mode="hybrid", top_k=3, filters={"in_stock": True}
+    )
+    assert "BOOT-0001" not in [i["product"]["sku"] for i in in_stock["items"]]
