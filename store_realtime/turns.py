@@ -140,7 +140,11 @@ class TurnTracker:
 
     def _open_span(self, started_by: str) -> None:
         if self._span is None:
+            # Each turn is its own trace (a session lasts minutes), linked to the session's connection span.
+            session = trace.get_current_span().get_span_context()
             self._span = self._tracer.start_span(
                 "voice turn",
+                context=Context(),
+                links=[trace.Link(session)] if session.is_valid else None,
                 attributes={"store.session": self._session_id, "store.turn.started_by": started_by},
             )
