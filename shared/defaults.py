@@ -36,11 +36,15 @@ def add_readiness_check(app: FastAPI, name: str, check: ReadinessCheck) -> None:
     app.state.readiness_checks[name] = check
 
 
-def apply_service_defaults(app: FastAPI, settings: ServiceSettings, *, service_name: str) -> None:
-    """Logging, telemetry, `/health` and `/ready` for one service."""
+def apply_service_defaults(
+    app: FastAPI, settings: ServiceSettings, *, service_name: str, untraced: tuple[str, ...] = ()
+) -> None:
+    """Logging, telemetry, `/health` and `/ready` for one service. `untraced` paths get no request span
+    (a long-lived socket whose every message the middleware would otherwise touch)."""
     configure_logging(settings.log_level)
     configure_telemetry(service_name, settings)
-    FastAPIInstrumentor.instrument_app(app, excluded_urls="/health,/ready", exclude_spans=["receive", "send"])
+    excluded = ",".join(("/health", "/ready", *untraced))
+    FastAPIInstrumentor.instrument_app(app, excluded_urls=excluded, exclude_spans=["receive", "send"])
     app.state.readiness_checks = {}
     app.state.started = False
 

@@ -59,7 +59,7 @@ class ClientEvents:
                     )
                 )
                 continue
-            if message.startswith(_APPEND_PREFIXES) and message.find('"type"', 8) < 0:
+            if message.startswith(_APPEND_PREFIXES) and _only_audio(message):
                 if self._s.dump is not None:
                     self._s.dump.heard(json.loads(message).get("audio", ""))
                 await self._s.to_upstream_raw(message)
@@ -149,3 +149,15 @@ class ClientEvents:
         played = raw.get("end_of_speech_to_first_audio_played_ms")
         if isinstance(played, int | float) and 0 <= played < 600_000:
             self._s.meters.first_audio_played.record(float(played))
+
+
+def _only_audio(message: str) -> bool:
+    """An append with no second `"type"` key outside its base64 audio (which has no quotes to skip)."""
+    start = message.find('"audio"', 30)
+    if start < 0:
+        return message.find('"type"', 8) < 0
+    value = message.find('"', start + 7)
+    end = message.find('"', value + 1) if value >= 0 else -1
+    if end < 0:
+        return False
+    return message.find('"type"', 8, value) < 0 and message.find('"type"', end + 1) < 0
