@@ -21,7 +21,7 @@ debs:
 	bash scripts/ensure-debs.sh
 
 run: $(STAMP)
-	bash scripts/run-dev.sh
+	$(PY) -m orchestrator up
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
@@ -38,6 +38,7 @@ test: $(STAMP) debs lint typecheck unit
 bench: $(STAMP)
 	$(PY) -m bench.realtime
 	$(PY) -m bench.products --sizes 10000 100000
+	$(PY) -m bench.relay
 
 emulator: $(STAMP)
 	$(PY) -m orchestrator.emulators.azure_openai

@@ -169,7 +169,7 @@ class ResponseRun:
                 self._incomplete = True
                 break
             if spoken:
-                pcm = await self._models.speaker.asynthesize(speakable(sentence), speed=self._speed)
+                pcm = await self._models.speech.synthesize(speakable(sentence), speed=self._speed)
                 self._send("response.audio_transcript.delta", **keys, delta=delta)
                 part["transcript"] += delta
                 self._stream_audio(pcm, keys, entry, sentence)

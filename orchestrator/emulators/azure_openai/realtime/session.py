@@ -37,7 +37,7 @@ MIN_COMMIT_MS = 100
 _TURN_TAIL_MS = 150
 # Transcription starts this far into a pause, before the turn is over, so the transcript is ready
 # (or nearly) when speech_stopped fires; a pause that turns out not to end the turn wastes one run.
-_SPECULATE_AFTER_MS = 150
+_SPECULATE_AFTER_MS = 100
 Handler = Callable[[Any], Awaitable[None]]
 
 

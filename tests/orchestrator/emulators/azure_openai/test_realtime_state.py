@@ -114,3 +114,28 @@ def test_the_input_buffer_keeps_the_session_timeline() -> None:
     assert buffer.end_ms == 6000 and buffer.duration_ms == 500
     buffer.clear()
     assert buffer.duration_ms == 0 and buffer.start_ms == 6000
+
+
+async def test_short_sentences_are_synthesized_once_and_long_ones_every_time() -> None:
+    from typing import Any, cast
+
+    from orchestrator.emulators.azure_openai.realtime.models import SpeechCache
+
+    calls: list[str] = []
+
+    class CountingSpeaker:
+        async def asynthesize(self, text: str, *, speed: float = 1.0) -> np.ndarray[Any, Any]:
+            calls.append(text)
+            return np.full(10, len(calls), dtype=np.int16)
+
+    cache = SpeechCache(cast(Any, CountingSpeaker()), size=2)
+    first = await cache.synthesize("You're welcome!")
+    assert (await cache.synthesize("You're welcome!")) is first
+    long = "word " * 30
+    await cache.synthesize(long)
+    await cache.synthesize(long)
+    assert calls == ["You're welcome!", long, long]
+    await cache.synthesize("Hi!")
+    await cache.synthesize("Bye!")
+    await cache.synthesize("You're welcome!")
+    assert calls[-1] == "You're welcome!", "the oldest of size 2 was dropped"
