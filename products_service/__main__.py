@@ -31,22 +31,19 @@ def _staff_key(settings: ProductsSettings) -> ProductsSettings:
 
 
 def serve(settings: ProductsSettings) -> int:
-    import uvicorn
-
     from products_service.app import create_app
+    from shared.net import serve as serve_app
 
+    configure_logging(settings.log_level)
     settings = _staff_key(settings)
-    app = create_app(settings)
-    config = uvicorn.Config(app, host=settings.host, port=settings.port, log_level=settings.log_level.lower())
-    try:
-        uvicorn.Server(config).run()
-    except OSError as exc:
-        print(
-            f"products service cannot listen on {settings.host}:{settings.port}: {exc}",
-            file=sys.stderr,
-        )
-        return 1
-    return 0
+    return serve_app(
+        lambda: create_app(settings),
+        host=settings.host,
+        port=settings.port,
+        port_env="PRODUCTS_PORT",
+        what="products service",
+        log=_log,
+    )
 
 
 async def _seed(settings: ProductsSettings, path: Path, replace: bool) -> int:
