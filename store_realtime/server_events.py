@@ -13,9 +13,9 @@ from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
 from opentelemetry import context as otel_context
-from opentelemetry import trace
 
 from store_realtime.policy import redact_session
+from store_realtime.tools import TIMED_OUT
 from store_realtime.wire import AUDIO_DELTA, GA_AUDIO_DELTA, delta_bytes, event_type, string_field
 
 if TYPE_CHECKING:
@@ -24,7 +24,6 @@ if TYPE_CHECKING:
 __all__ = ["ServerEvents"]
 
 _log = logging.getLogger(__name__)
-_tracer = trace.get_tracer("store_realtime")
 
 _TOOL_ITEMS = ("function_call", "function_call_output")
 _HIDDEN = {"response.function_call_arguments.delta"}
@@ -40,7 +39,8 @@ class ServerEvents:
         self.upstream_items: set[str] = set()
         self._announced = False
         self._first_audio_due: str | None = None
-        self._calls: dict[str, tuple[str, str]] = {}  # call_id -> (name, response_id)
+        self._calls: dict[str, tuple[str, str]] = {}  # call_id -> (name, response_id), until its result
+        self._calling: set[str] = set()  # responses that called tools
         self._pending: dict[str, set[str]] = {}  # response_id -> call_ids still running
         self._finished: set[str] = set()  # responses done while their tools still run
         self._handlers: dict[str, Handler] = {
@@ -65,6 +65,7 @@ class ServerEvents:
         self.active_response = None
         self._first_audio_due = None
         self._calls.clear()
+        self._calling.clear()
         self._pending.clear()
         self._finished.clear()
         if first:
@@ -128,6 +129,7 @@ class ServerEvents:
         if item.get("type") in _TOOL_ITEMS:
             if event["type"] == "response.output_item.added":
                 self._calls[item.get("call_id", "")] = (item.get("name", ""), event.get("response_id", ""))
+                self._calling.add(event.get("response_id", ""))
             return False
         self.response_of_item[item.get("id", "")] = event.get("response_id", "")
         return True
@@ -166,16 +168,13 @@ class ServerEvents:
         self, response_id: str, call_id: str, name: str, arguments: str, turn: otel_context.Context
     ) -> None:
         session = self._s
-        token = otel_context.attach(turn)
+        token = otel_context.attach(turn)  # the tool's span (and its HTTP calls) belong to the turn's trace
         try:
-            with _tracer.start_as_current_span(f"tool {name}", attributes={"store.tool": name}):
-                result = await session.tools.run(name, call_id, arguments)
+            result = await session.tools.run(name, call_id, arguments)
         finally:
             otel_context.detach(token)
         session.meters.tool_duration.record(result.duration_ms, {"tool": name, "ok": result.ok})
-        status = (
-            "completed" if result.ok else ("timed_out" if "in time" in (result.error or "") else "failed")
-        )
+        status = "completed" if result.ok else ("timed_out" if result.error == TIMED_OUT else "failed")
         await session.to_client(
             {
                 "type": "store.tool_call",
@@ -201,7 +200,7 @@ class ServerEvents:
         if result.cart is not None:
             await session.to_client({"type": "store.cart", "cart": result.cart})
         session.log.tool_result(call_id, name, arguments, result.output)
-        if call_id in self._calls:
+        if self._calls.pop(call_id, None) is not None:
             item: dict[str, Any] = {
                 "type": "function_call_output",
                 "call_id": call_id,
@@ -231,7 +230,8 @@ class ServerEvents:
         self._first_audio_due = None
         response["output"] = [o for o in response.get("output") or [] if o.get("type") not in _TOOL_ITEMS]
         waiting = response_id in self._pending
-        calls = any(r == response_id for _, r in self._calls.values())
+        calls = response_id in self._calling
+        self._calling.discard(response_id)
         if waiting:
             self._finished.add(response_id)
         report = self._s.tracker.response_done(response.get("usage"), more_to_come=calls)
