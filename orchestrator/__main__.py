@@ -101,7 +101,7 @@ async def up() -> int:
 
 def _print_urls(console: Console, system: System, dashboard_url: str) -> None:
     console.say("the store is ready:")
-    for service in system.services:
+    for service in reversed(system.services):  # the store page first, what it builds on after
         for label, path in service.links.items():
             console.say(f"  {label:<18} {service.url}{path}")
     console.say(f"  {'Ops dashboard':<18} {dashboard_url}/")
