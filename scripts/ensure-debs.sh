@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the test suite needs, only when one is missing.
 set -euo pipefail
-packages=(docker-compose espeak-ng sox chromium)
+packages=(docker-compose espeak-ng sox chromium firefox-esr)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

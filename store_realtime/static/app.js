@@ -45,9 +45,20 @@ function activity(state, detail) {
   status.set(state, detail);
 }
 
+// A browser with no usable audio output never settles AudioContext.resume(): give up after this long.
+const AUDIO_START_MS = 5000;
+
 async function ensureAudio() {
-  if (!audio) audio = await createAudio();
-  else await audio.context.resume();
+  let timer;
+  const tooLong = new Promise((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`audio did not start within ${AUDIO_START_MS} ms`)), AUDIO_START_MS);
+  });
+  try {
+    if (!audio) audio = await Promise.race([createAudio(), tooLong]);
+    else await Promise.race([audio.context.resume(), tooLong]);
+  } finally {
+    clearTimeout(timer);
+  }
   return audio;
 }
 

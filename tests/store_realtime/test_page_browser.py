@@ -321,6 +321,16 @@ def test_the_customer_reads_how_a_session_failed_or_ended(
         assert store.fake.connections == 1
 
 
+def test_audio_that_never_starts_is_explained(browser: Browser, store: Store) -> None:
+    """A browser with no usable audio output never settles AudioContext.resume(); the page says so."""
+    for page in open_page(browser, store):
+        page.evaluate("() => { AudioContext.prototype.resume = () => new Promise(() => {}); }")
+        page.get_by_role("button", name="Start talking").click()
+        expect(page.get_by_role("alert")).to_contain_text("could not start audio", timeout=15_000)
+        expect(page.locator("#talk")).to_have_attribute("data-state", "idle")
+        assert store.fake.connections == 0
+
+
 def test_a_denied_microphone_is_explained(playwright: Playwright, store: Store) -> None:
     # Without --use-fake-ui-for-media-stream, Chromium under Playwright refuses the microphone like a
     # customer pressing "Block" (the flag would grant it whatever the context's permissions say).
