@@ -19,6 +19,8 @@ from typing import Any
 import numpy as np
 from websockets.asyncio.client import ClientConnection, connect
 
+from store_realtime.tool_specs import TOOL_DEFINITIONS
+
 __all__ = [
     "CART",
     "PRODUCTS",
@@ -34,29 +36,8 @@ API_VERSION = "2025-04-01-preview"
 CHUNK_MS = 100
 _BYTES_PER_MS = 48  # pcm16 mono at 24 kHz
 
-# The shape of the tools the store declares (as in tests/orchestrator/emulators/azure_openai).
-TOOLS: list[dict[str, Any]] = [
-    {
-        "type": "function",
-        "name": "search_products",
-        "description": "Search the store's catalog for products matching what the customer asks for,"
-        ' e.g. "do you have tents?" or "I need hiking boots".',
-        "parameters": {
-            "type": "object",
-            "properties": {
-                "query": {"type": "string", "description": "What the customer is looking for"},
-                "max_price": {"type": "number", "description": "Highest price the customer will pay"},
-            },
-            "required": ["query"],
-        },
-    },
-    {
-        "type": "function",
-        "name": "view_cart",
-        "description": "Show what is in the customer's shopping cart and its total.",
-        "parameters": {"type": "object", "properties": {}},
-    },
-]
+# The tools the store itself declares: the router is measured on what customers will meet.
+TOOLS: list[dict[str, Any]] = [dict(t) for t in TOOL_DEFINITIONS]
 PRODUCTS = json.dumps(
     {
         "products": [
