@@ -8,6 +8,9 @@ import statistics
 from pathlib import Path
 from typing import Any
 
+from bench.report import number as _f
+from bench.report import verdict
+
 __all__ = ["README_FIGURES", "TARGETS", "markdown", "profile_summary", "summarize", "variants_summary"]
 
 # The shared harness's README (/work/shared/bench/README.md): 2-core machine, one box, 15 s runs.
@@ -97,18 +100,6 @@ def variants_summary(
     return {"sessions_per_relay": sessions, "seconds": seconds, "rounds": len(rounds), "variants": rows}
 
 
-def _f(value: Any, digits: int = 2) -> str:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "-"
-    if isinstance(value, float):
-        return f"{value:,.{digits}f}"
-    return str(value)
-
-
-def _verdict(ok: bool) -> str:
-    return "met" if ok else "**missed**"
-
-
 def _keeps_up(row: dict[str, Any], kind: str) -> bool:
     return (
         row[f"{kind}_errors"] == 0
@@ -122,7 +113,7 @@ def _floor_note(row: dict[str, Any]) -> str | None:
     if _keeps_up(row, "straight"):
         return None
     return (
-        f"**inconclusive**: the straight run fell behind on its own (p99 {_f(row['straight_p99_ms'])} ms, "
+        f"**inconclusive**: the straight run fell behind on its own (p99 {_f(row['straight_p99_ms'], 2)} ms, "
         f"{_f(row['straight_keep_up'], 3)} of deltas), so the box was too busy to isolate the relay's share"
     )
 
@@ -132,8 +123,8 @@ def _added_target(sizes: dict[str, dict[str, Any]], n: str, goal: float, label: 
     if row is None:
         return f"- {label}: not measured (no {n}-session run)"
     added = row["added_p99_ms"]
-    verdict = _floor_note(row) or _verdict(added is not None and added <= goal)
-    return f"- {label}: {_f(added)} ms → {verdict}"
+    outcome = _floor_note(row) or verdict(added is not None and added <= goal)
+    return f"- {label}: {_f(added, 2)} ms → {outcome}"
 
 
 def _targets(sizes: dict[str, dict[str, Any]]) -> list[str]:
@@ -150,7 +141,7 @@ def _targets(sizes: dict[str, dict[str, Any]]) -> list[str]:
         out.append(
             f"- store: ≤ 16 µs relay CPU per relayed event ({cpu_n} sessions, load.py's count): "
             f"{_f(cpu, 1)} µs (steady state {_f(steady, 1)} µs; the harness upstream, for comparison, "
-            f"{_f(row['upstream_steady_us_per_event'], 1)} µs) → {_verdict(ok)}"
+            f"{_f(row['upstream_steady_us_per_event'], 1)} µs) → {verdict(ok)}"
         )
     out.append(
         _added_target(
@@ -162,12 +153,12 @@ def _targets(sizes: dict[str, dict[str, Any]]) -> list[str]:
         out.append("- issue: 200 sessions sustained without audio falling behind: not measured")
     else:
         detail = (
-            f"deltas {_f(r200['relay_keep_up'], 3)} of expected, p99 {_f(r200['relay_p99_ms'])} ms, "
-            f"errors {r200['relay_errors']}, relay {_f(r200['relay_steady_cores'])} cores busy "
-            f"(straight: {_f(r200['straight_keep_up'], 3)}, p99 {_f(r200['straight_p99_ms'])} ms)"
+            f"deltas {_f(r200['relay_keep_up'], 3)} of expected, p99 {_f(r200['relay_p99_ms'], 2)} ms, "
+            f"errors {r200['relay_errors']}, relay {_f(r200['relay_steady_cores'], 2)} cores busy "
+            f"(straight: {_f(r200['straight_keep_up'], 3)}, p99 {_f(r200['straight_p99_ms'], 2)} ms)"
         )
-        verdict = "met" if _keeps_up(r200, "relay") else (_floor_note(r200) or "**missed**")
-        out.append(f"- issue: 200 sessions sustained without audio falling behind: {detail} → {verdict}")
+        outcome = "met" if _keeps_up(r200, "relay") else (_floor_note(r200) or "**missed**")
+        out.append(f"- issue: 200 sessions sustained without audio falling behind: {detail} → {outcome}")
     return out
 
 
@@ -183,14 +174,14 @@ def _table(sizes: dict[str, dict[str, Any]]) -> list[str]:
         ref = README_FIGURES.get(int(n))
         ref_text = f"{ref[2]:.2f} / {ref[3]:.2f}, {ref[4]:.1f}" if ref else "-"
         lines.append(
-            f"| {n} | {_f(r['straight_p50_ms'])} / {_f(r['straight_p99_ms'])} "
-            f"| {_f(r['relay_p50_ms'])} / {_f(r['relay_p99_ms'])} "
-            f"| {_f(r['added_p50_ms'])} / {_f(r['added_p99_ms'])} "
+            f"| {n} | {_f(r['straight_p50_ms'], 2)} / {_f(r['straight_p99_ms'], 2)} "
+            f"| {_f(r['relay_p50_ms'], 2)} / {_f(r['relay_p99_ms'], 2)} "
+            f"| {_f(r['added_p50_ms'], 2)} / {_f(r['added_p99_ms'], 2)} "
             f"| {_f(r['relay_deltas_received'], 0)} ({_f(r['straight_deltas_received'], 0)}) "
             f"/ {_f(r['deltas_expected'], 0)} "
             f"| {_f(r['relay_cpu_us_per_event'], 1)} ({_f(r['relay_steady_us_per_event'], 1)}); "
             f"{_f(r['relay_setup_cpu_ms_per_session'], 1)} "
-            f"| {_f(r['relay_steady_cores'])} | {ref_text} | {_f(r['other_processes_cores'])} |"
+            f"| {_f(r['relay_steady_cores'], 2)} | {ref_text} | {_f(r['other_processes_cores'], 2)} |"
         )
     return lines
 
@@ -220,13 +211,13 @@ def _profile_lines(profile: dict[str, Any]) -> list[str]:
         "|---|---|---:|---:|---:|",
     ]
     lines += [
-        f"| `{t['function']}` | {t['area']} | {_f(t['calls_per_event'])} | {t['share']:.1%} "
+        f"| `{t['function']}` | {t['area']} | {_f(t['calls_per_event'], 2)} | {t['share']:.1%} "
         f"| {_f(t['us_per_event'], 2)} |"
         for t in profile["top"]
     ]
     lines += ["", "| relay path (cumulative) | calls/event | ≈ µs/event |", "|---|---:|---:|"]
     lines += [
-        f"| `{p['function']}` | {_f(p['calls_per_event'])} | {_f(p['us_per_event'], 2)} |"
+        f"| `{p['function']}` | {_f(p['calls_per_event'], 2)} | {_f(p['us_per_event'], 2)} |"
         for p in profile["paths"]
     ]
     return lines
@@ -246,7 +237,7 @@ def _variant_lines(v: dict[str, Any]) -> list[str]:
         saved = "-" if name == "baseline" else f"{_f(r['saved_us_per_event'], 1)} ({_f(r['saved_share'], 3)})"
         lines.append(
             f"| {name} | {_f(r['steady_us_per_event'], 1)} | {saved} | {_f(r['loadpy_us_per_event'], 1)} "
-            f"| {_f(r['p50_ms'])} / {_f(r['p99_ms'])} | {_f(r['keep_up'], 3)} | {r['errors']} |"
+            f"| {_f(r['p50_ms'], 2)} / {_f(r['p99_ms'], 2)} | {_f(r['keep_up'], 3)} | {r['errors']} |"
         )
     return lines
 

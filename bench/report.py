@@ -13,7 +13,7 @@ from typing import Any
 
 import psutil
 
-__all__ = ["TARGETS", "machine", "markdown", "write_json"]
+__all__ = ["TARGETS", "machine", "markdown", "number", "verdict", "write_json"]
 
 TARGETS = {
     "seed_products_per_s": 300.0,
@@ -58,7 +58,8 @@ def machine() -> dict[str, Any]:
     }
 
 
-def _f(value: Any, digits: int = 1) -> str:
+def number(value: Any, digits: int = 1) -> str:
+    """A figure for a Markdown table: thousands separated, "-" for none."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "-"
     if isinstance(value, float):
@@ -66,35 +67,35 @@ def _f(value: Any, digits: int = 1) -> str:
     return str(value)
 
 
-def _verdict(ok: bool) -> str:
+def verdict(ok: bool) -> str:
     return "met" if ok else "**missed**"
 
 
 def _size_rows(size: int, r: dict[str, Any]) -> list[str]:
     seed, idx, loads = r["seed"], r["index"], r["load"]
     rows = [
-        f"| {size:,} | seeding via HTTP import | {_f(seed['products_per_s'])} products/s "
-        f"({_f(seed['wall_s'])} s; emulator {_f(seed['cores_busy']['emulator'], 2)} cores, "
-        f"service {_f(seed['cores_busy']['service'], 2)} cores, "
-        f"other processes {_f(seed['cores_busy'].get('other_processes'), 2)} cores) |",
+        f"| {size:,} | seeding via HTTP import | {number(seed['products_per_s'])} products/s "
+        f"({number(seed['wall_s'])} s; emulator {number(seed['cores_busy']['emulator'], 2)} cores, "
+        f"service {number(seed['cores_busy']['service'], 2)} cores, "
+        f"other processes {number(seed['cores_busy'].get('other_processes'), 2)} cores) |",
         f"| {size:,} | index build flat / HNSW | "
-        f"{_f(idx['flat_build_s'], 3)} s / {_f(idx['hnsw_build_s'], 1)} s |",
+        f"{number(idx['flat_build_s'], 3)} s / {number(idx['hnsw_build_s'], 1)} s |",
         f"| {size:,} | HNSW recall@{idx['k']} (efSearch {idx['hnsw_params']['ef_search']}) | "
-        f"{_f(idx['recall_at_k'], 4)} ({idx['queries']} queries) |",
-        f"| {size:,} | in-process search p50 flat / HNSW | {_f(idx['flat_search_us_p50'], 0)} µs / "
-        f"{_f(idx['hnsw_search_us_p50'], 0)} µs |",
+        f"{number(idx['recall_at_k'], 4)} ({idx['queries']} queries) |",
+        f"| {size:,} | in-process search p50 flat / HNSW | {number(idx['flat_search_us_p50'], 0)} µs / "
+        f"{number(idx['hnsw_search_us_p50'], 0)} µs |",
         f"| {size:,} | service restart to /ready (index {r['restart']['index_kind']}) | "
-        f"{_f(r['restart']['ready_s'])} s, RSS {_f(r['restart']['rss_mb'], 0)} MB |",
+        f"{number(r['restart']['ready_s'])} s, RSS {number(r['restart']['rss_mb'], 0)} MB |",
     ]
     for name, load in loads.items():
         rate = f", offered {load['offered_rate']:.0f}/s" if load["offered_rate"] else ""
         cpu = load["cpu_ms_per_request"]
         rows.append(
             f"| {size:,} | {name} (c={load['concurrency']}{rate}, n={load['ok']}) | "
-            f"p50 {_f(load['p50_ms'])} / p90 {_f(load['p90_ms'])} / p99 {_f(load['p99_ms'])} ms, "
-            f"{_f(load['rps'], 0)} req/s; CPU ms/req service {_f(cpu['service'], 2)}, "
-            f"emulator {_f(cpu['emulator'], 2)}, loadgen {_f(cpu['loadgen'], 2)}; "
-            f"other processes {_f(load['cores_busy'].get('other_processes'), 2)} cores |"
+            f"p50 {number(load['p50_ms'])} / p90 {number(load['p90_ms'])} / p99 {number(load['p99_ms'])} ms, "
+            f"{number(load['rps'], 0)} req/s; CPU ms/req service {number(cpu['service'], 2)}, "
+            f"emulator {number(cpu['emulator'], 2)}, loadgen {number(cpu['loadgen'], 2)}; "
+            f"other processes {number(load['cores_busy'].get('other_processes'), 2)} cores |"
         )
     return rows
 
@@ -106,7 +107,7 @@ def _targets(results: dict[str, Any]) -> list[str]:
     if seeds:
         worst = min(seeds)
         goal = TARGETS["seed_products_per_s"]
-        out.append(f"- seeding ≥ {goal:.0f} products/s: {_f(worst)} → {_verdict(worst >= goal)}")
+        out.append(f"- seeding ≥ {goal:.0f} products/s: {number(worst)} → {verdict(worst >= goal)}")
     for size, p50_key, extra in ((10_000, "p50_ms_10k", "rps_10k"), (100_000, "p50_ms_100k", "recall_100k")):
         r = sizes.get(str(size))
         if r is None:
@@ -114,13 +115,15 @@ def _targets(results: dict[str, Any]) -> list[str]:
         semantic = r["load"]["semantic"]
         p50 = semantic["p50_ms"]
         goal = TARGETS[p50_key]
-        out.append(f"- {size:,} p50 ≤ {goal:.0f} ms at c=32: {_f(p50)} ms → {_verdict(p50 <= goal)}")
+        out.append(f"- {size:,} p50 ≤ {goal:.0f} ms at c=32: {number(p50)} ms → {verdict(p50 <= goal)}")
         if extra == "rps_10k":
             rps = semantic["rps"]
-            out.append(f"- {size:,} ≥ 300 req/s at c=32: {_f(rps, 0)} → {_verdict(rps >= TARGETS[extra])}")
+            out.append(f"- {size:,} ≥ 300 req/s at c=32: {number(rps, 0)} → {verdict(rps >= TARGETS[extra])}")
         else:
             recall = r["index"]["recall_at_k"]
-            out.append(f"- {size:,} recall@10 ≥ 0.95: {_f(recall, 4)} → {_verdict(recall >= TARGETS[extra])}")
+            out.append(
+                f"- {size:,} recall@10 ≥ 0.95: {number(recall, 4)} → {verdict(recall >= TARGETS[extra])}"
+            )
     return out
 
 
