@@ -20,7 +20,15 @@ from openai.types.realtime import RealtimeServerEvent as GaServerEvent
 
 from tests.speech import silence, spoken
 
-__all__ = ["PREVIEW_API_VERSION", "Recorder", "connect_ga", "connect_preview", "connect_store", "send_speech"]
+__all__ = [
+    "PREVIEW_API_VERSION",
+    "Recorder",
+    "connect_ga",
+    "connect_preview",
+    "connect_store",
+    "send_speech",
+    "typed",
+]
 
 PREVIEW_API_VERSION = "2025-04-01-preview"
 _BETA: pydantic.TypeAdapter[Any] = pydantic.TypeAdapter(BetaServerEvent)
@@ -102,6 +110,14 @@ class Recorder:
 
     def of(self, kind: str) -> list[dict[str, Any]]:
         return [e for e in self.events if e["type"] == kind]
+
+
+def typed(text: str) -> dict[str, Any]:
+    """The `conversation.item.create` of a user message typed instead of spoken."""
+    return {
+        "type": "conversation.item.create",
+        "item": {"type": "message", "role": "user", "content": [{"type": "input_text", "text": text}]},
+    }
 
 
 async def send_speech(

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from tests.realtime_client import Recorder, connect_store, send_speech
+from tests.realtime_client import Recorder, connect_store, send_speech, typed
 from tests.store_realtime.conftest import StartStore
 
 TOOL_EVENTS = ("response.function_call_arguments.delta", "response.function_call_arguments.done")
@@ -66,16 +66,7 @@ async def test_a_failing_tool_is_spoken_about_and_the_session_goes_on(start_stor
     url = start_store(products_url="http://127.0.0.1:9", tool_timeout_s=2.0)
     async with connect_store(url) as rt:
         await rt.until("session.created")
-        await rt.send(
-            {
-                "type": "conversation.item.create",
-                "item": {
-                    "type": "message",
-                    "role": "user",
-                    "content": [{"type": "input_text", "text": "do you have tents?"}],
-                },
-            }
-        )
+        await rt.send(typed("do you have tents?"))
         await rt.send({"type": "response.create"})
         failed = (await rt.until("store.tool_call"))[-1]
         assert failed["status"] == "started"
@@ -172,26 +163,10 @@ async def test_an_expired_upstream_reconnects_and_keeps_the_cart(
         assert len(rt.of("session.created")) == 1
         await rt.send({"type": "store.cart.get"})
         assert (await rt.until("store.cart"))[-1]["cart"]["item_count"] == 1
-        await rt.send(
-            {
-                "type": "conversation.item.create",
-                "item": {
-                    "type": "message",
-                    "role": "user",
-                    "content": [{"type": "input_text", "text": "what's in my cart"}],
-                },
-            }
-        )
+        await rt.send(typed("what's in my cart"))
         await rt.send({"type": "response.create"})
         cart = (await rt.until("store.cart"))[-1]
         assert cart["cart"]["item_count"] == 1
-
-
-def _typed(text: str) -> dict[str, Any]:
-    return {
-        "type": "conversation.item.create",
-        "item": {"type": "message", "role": "user", "content": [{"type": "input_text", "text": text}]},
-    }
 
 
 async def test_barge_in_cancels_and_truncates_no_further_than_was_sent(
@@ -200,7 +175,7 @@ async def test_barge_in_cancels_and_truncates_no_further_than_was_sent(
     slow = start_store(emulator_url=start_emulator(fault_latency_ms=1500))
     async with connect_store(slow) as rt:
         await rt.until("session.created")
-        await rt.send(_typed("hello there"))
+        await rt.send(typed("hello there"))
         await rt.send({"type": "response.create"})
         await rt.until("response.created")
         await send_speech(rt, "thank you", lead_ms=100, tail_ms=100)
@@ -209,7 +184,7 @@ async def test_barge_in_cancels_and_truncates_no_further_than_was_sent(
 
     async with connect_store(start_store()) as rt:
         await rt.until("session.created")
-        await rt.send(_typed("hello there"))
+        await rt.send(typed("hello there"))
         await rt.send({"type": "response.create"})
         events = await rt.until("response.done")
         item = events[-1]["response"]["output"][0]
@@ -236,7 +211,7 @@ async def test_a_dropped_upstream_reconnects_within_two_seconds(
         await rt.until("session.created")
         await rt.send({"type": "store.cart.add", "product_id": 1, "quantity": 1})
         await rt.until("store.cart")
-        await rt.send(_typed("hello there"))
+        await rt.send(typed("hello there"))
         await rt.send({"type": "response.create"})
         reconnecting = (await rt.until("store.session", within_s=10))[-1]
         assert reconnecting["state"] == "reconnecting"

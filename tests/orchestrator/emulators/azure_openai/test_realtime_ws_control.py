@@ -6,7 +6,6 @@ import asyncio
 import base64
 import json
 import os
-from typing import Any
 
 import psutil
 import pytest
@@ -19,6 +18,7 @@ from tests.realtime_client import (
     connect_ga,
     connect_preview,
     send_speech,
+    typed,
     ws_url,
 )
 
@@ -32,13 +32,6 @@ LONG_ANSWER = json.dumps(
 )
 
 
-def _say(text: str) -> dict[str, Any]:
-    return {
-        "type": "conversation.item.create",
-        "item": {"type": "message", "role": "user", "content": [{"type": "input_text", "text": text}]},
-    }
-
-
 async def _fresh(rt: Recorder) -> None:
     await rt.until("conversation.created")
 
@@ -47,7 +40,7 @@ async def test_speech_during_a_response_cancels_it_as_turn_detected(serve: Serve
     url = serve(fault_latency_ms=1500)  # the response is still thinking when the customer speaks
     async with connect_preview(url, REALTIME) as rt:
         await _fresh(rt)
-        await rt.send(_say("hello there"))
+        await rt.send(typed("hello there"))
         await rt.send({"type": "response.create"})
         await rt.until("response.created")
         await send_speech(rt, "thank you", lead_ms=100, tail_ms=100)
@@ -121,7 +114,7 @@ async def test_cancel_and_overlapping_responses_behave_as_azure(serve: Serve) ->
         error = (await rt.until("error"))[-1]["error"]
         assert (error["code"], error["event_id"]) == ("response_cancel_not_active", "c0")
 
-        await rt.send(_say("hello"))
+        await rt.send(typed("hello"))
         await rt.send({"type": "response.create"})
         created = (await rt.until("response.created"))[-1]["response"]
         await rt.send({"type": "response.create"})
@@ -245,13 +238,13 @@ async def test_a_second_session_shares_the_models(emulator_url: str) -> None:
     process = psutil.Process(os.getpid())
     async with connect_preview(emulator_url, REALTIME) as first:
         await first.until("conversation.created")
-        await first.send(_say("hello"))
+        await first.send(typed("hello"))
         await first.send({"type": "response.create"})
         await first.until("response.done")
         before = process.memory_info().rss
         async with connect_preview(emulator_url, REALTIME) as second:
             await second.until("conversation.created")
-            await second.send(_say("hello"))
+            await second.send(typed("hello"))
             await second.send({"type": "response.create"})
             await second.until("response.done")
             grown = process.memory_info().rss - before

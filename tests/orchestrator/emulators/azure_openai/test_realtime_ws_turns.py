@@ -10,7 +10,7 @@ import numpy as np
 
 from orchestrator.emulators.azure_openai.realtime import audio
 from tests.orchestrator.emulators.azure_openai.conftest import REALTIME
-from tests.realtime_client import Recorder, connect_ga, connect_preview, send_speech
+from tests.realtime_client import Recorder, connect_ga, connect_preview, send_speech, typed
 
 TOOLS: list[dict[str, Any]] = [
     {
@@ -152,32 +152,14 @@ async def test_text_turns_greeting_and_text_only_answers(emulator_url: str) -> N
         await rt.until("conversation.created")
         await rt.send({"type": "session.update", "session": {"tools": TOOLS}})
         await rt.until("session.updated")
-        await rt.send(
-            {
-                "type": "conversation.item.create",
-                "item": {
-                    "type": "message",
-                    "role": "user",
-                    "content": [{"type": "input_text", "text": "hello there"}],
-                },
-            }
-        )
+        await rt.send(typed("hello there"))
         await rt.send({"type": "response.create", "response": {"modalities": ["text"]}})
         events = await rt.until("response.done")
         assert rt.of("response.text.done")[-1]["text"]
         assert not any(e["type"].startswith("response.audio") for e in events)
         assert events[-1]["response"]["output"][0]["type"] == "message"
 
-        await rt.send(
-            {
-                "type": "conversation.item.create",
-                "item": {
-                    "type": "message",
-                    "role": "user",
-                    "content": [{"type": "input_text", "text": "what's in my cart"}],
-                },
-            }
-        )
+        await rt.send(typed("what's in my cart"))
         await rt.send({"type": "response.create"})
         events = await rt.until("response.done")
         assert events[-1]["response"]["output"][0]["name"] == "view_cart"
