@@ -3,15 +3,11 @@
 from __future__ import annotations
 
 import copy
-import typing
-from collections.abc import Mapping
-from functools import cache
 from typing import Any
 
 import openai.types.beta.realtime as beta_types
 import openai.types.realtime as ga_types
 import pytest
-from pydantic import BaseModel, TypeAdapter
 
 from shared.realtime.ga import (
     client_event_from_ga,
@@ -20,35 +16,9 @@ from shared.realtime.ga import (
     session_from_ga,
     session_to_ga,
 )
+from tests.shared.sdk_conformance import conforms, union_models
 
 Event = dict[str, Any]
-
-
-@cache
-def union_models(union: Any) -> dict[str, type[BaseModel]]:
-    members = typing.get_args(typing.get_args(union)[0])
-    return {typing.get_args(m.model_fields["type"].annotation)[0]: m for m in members}
-
-
-def extras(value: Any, path: str = "") -> set[str]:
-    if isinstance(value, BaseModel):
-        found = {f"{path}{key}" for key in value.model_extra or {}}
-        for name in type(value).model_fields:
-            found |= extras(getattr(value, name), f"{path}{name}.")
-        return found
-    if isinstance(value, list):
-        return set().union(*(extras(v, f"{path}[].") for v in value))
-    return set()
-
-
-def conforms(event: Mapping[str, Any], union: Any) -> BaseModel:
-    """The SDK's model for the type accepts it, declares every key and dumps it back unchanged."""
-    union_models(union)[event["type"]].model_validate(event)
-    model = TypeAdapter(union).validate_python(event)
-    assert type(model) is union_models(union)[event["type"]]
-    assert extras(model) == set(), event
-    assert model.model_dump(mode="json", exclude_unset=True) == event
-    return model
 
 
 SEARCH_TOOL = {
